@@ -1,0 +1,54 @@
+//! ccjobs' shared crate: the typed job model, the routes and components of the dashboard,
+//! and the server functions that reach the backend through the [`port::JobService`] port.
+
+pub mod api;
+pub mod components;
+pub mod description;
+pub mod filter;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
+pub mod time;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The routes. Pages that need the signed-in account render only once their data is in
+/// (`SsrMode::Async`), so a signed-out visitor gets a real redirect, not a flash.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/ccjobs.css"/>
+        <Title text="ccjobs"/>
+        <Router>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
+                <Route path=StaticSegment("sign-in") view=pages::SignIn/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,27 @@
+//! The port between the app and the backend: implemented in the server crate, handed to
+//! Leptos as context, and called by server functions and REST handlers alike.
+
+use crate::api::ApiError;
+use crate::filter::{JobFilter, PageRequest};
+use crate::model::{AccountId, Job, JobId, JobPage};
+use std::sync::Arc;
+
+/// What the dashboard needs from the job backend. Every method is scoped to an account:
+/// a job of another account is `NotFound`, never visible.
+#[async_trait::async_trait]
+pub trait JobService: Send + Sync + 'static {
+    /// The account a session token belongs to, if the session is live.
+    async fn account_for_session(&self, token: &str) -> Result<Option<AccountId>, ApiError>;
+    async fn list_jobs(
+        &self,
+        account: AccountId,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> Result<JobPage, ApiError>;
+    async fn get_job(&self, account: AccountId, id: JobId) -> Result<Job, ApiError>;
+    async fn retry_job(&self, account: AccountId, id: JobId) -> Result<Job, ApiError>;
+    async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ApiError>;
+}
+
+/// How the service travels through Leptos context.
+pub type SharedJobService = Arc<dyn JobService>;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Shared steps for scripts/run.sh and scripts/test.sh: install what is missing, build the
+# site (WASM + CSS + public assets) into target/site. See ../shared/design/TOOLCHAIN.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+SITE="$ROOT/target/site"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The CLI must be exactly the wasm-bindgen version in Cargo.lock, or the glue breaks.
+ensure_wasm_bindgen() {
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (found '${have:-none}'); about 4 minutes on 2 cores"
+    # Not --locked: its lockfile pins a crate version the registry no longer serves.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium for the browser tests"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+  fi
+}
+
+ensure_end2end_packages() {
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    say "installing the end2end npm packages (no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+build_site() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  say "building the WASM frontend"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
+  mkdir -p "$SITE/pkg"
+  wasm-bindgen target/wasm32-unknown-unknown/wasm-release/frontend.wasm \
+    --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$SITE/pkg" --out-name ccjobs
+  # The hydration script loads /pkg/<output-name>.wasm.
+  mv -f "$SITE/pkg/ccjobs_bg.wasm" "$SITE/pkg/ccjobs.wasm"
+  cp style/main.css "$SITE/pkg/ccjobs.css"
+  cp -R public/. "$SITE/"
+}

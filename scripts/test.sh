@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `make test`: install what the tests need, then run every test: formatting and lints,
+# unit and integration tests (cargo), and the browser tests (Playwright + Debian chromium).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+say "checking formatting and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+ensure_wasm_target
+cargo clippy -p frontend --lib --target wasm32-unknown-unknown -- -D warnings
+
+build_site
+
+say "unit and integration tests"
+cargo test
+
+say "browser tests"
+ensure_chromium
+ensure_end2end_packages
+cargo build -p server
+export CCJOBS_BIN="$ROOT/target/debug/ccjobs" LEPTOS_SITE_ROOT="$SITE"
+(cd end2end && npx playwright test)

@@ -1,0 +1,119 @@
+//! Caption formats: each reads into, or writes from, one intermediate cue model.
+//!
+//! A format is a profile name (the hosted service's exact spelling), an extension, and an
+//! optional reader and writer. Adding a format is adding a module and one line to
+//! [`FORMATS`].
+
+mod model;
+mod srt;
+mod vtt;
+
+pub use model::{Cue, Document};
+
+/// Why a caption file could not be read. Says where and what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("line {line}: {message}")]
+    AtLine { line: usize, message: String },
+    #[error(
+        "the file is not UTF-8 text (first bad byte at offset {offset}); save it as UTF-8 and submit again"
+    )]
+    Encoding { offset: usize },
+    #[error("the file has no captions")]
+    Empty,
+}
+
+/// What a writer produced, and what the target format could not carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<String>,
+}
+
+pub type Reader = fn(&str) -> Result<Document, ParseError>;
+pub type Writer = fn(&Document) -> Written;
+
+/// One caption format.
+pub struct Format {
+    pub profile: &'static str,
+    pub extension: &'static str,
+    pub content_type: &'static str,
+    pub read: Option<Reader>,
+    pub write: Option<Writer>,
+}
+
+/// Every format ccjobs knows.
+pub static FORMATS: &[Format] = &[srt::FORMAT, vtt::FORMAT];
+
+/// The format with this exact profile name.
+pub fn format(profile: &str) -> Option<&'static Format> {
+    FORMATS.iter().find(|f| f.profile == profile)
+}
+
+/// Profiles that can be read (for error messages).
+pub fn readable_profiles() -> Vec<&'static str> {
+    FORMATS
+        .iter()
+        .filter(|f| f.read.is_some())
+        .map(|f| f.profile)
+        .collect()
+}
+
+/// Profiles that can be written (for error messages).
+pub fn writable_profiles() -> Vec<&'static str> {
+    FORMATS
+        .iter()
+        .filter(|f| f.write.is_some())
+        .map(|f| f.profile)
+        .collect()
+}
+
+/// Decodes a text caption file: UTF-8, with or without a byte-order mark.
+pub fn decode_text(bytes: &[u8]) -> Result<&str, ParseError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| ParseError::Encoding {
+        offset: e.valid_up_to(),
+    })
+}
+
+/// Formats milliseconds as `HH:MM:SS` plus `sep` and milliseconds (`,` for SRT, `.` for VTT).
+pub(crate) fn clock(ms: i64, sep: char) -> String {
+    let ms = ms.max(0);
+    format!(
+        "{:02}:{:02}:{:02}{sep}{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn srt_to_webvtt_keeps_timing_and_text() {
+        let srt = "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello <i>world</i>\r\n\r\n\
+                   2\r\n00:01:02,030 --> 01:00:00,000\r\nTom & Jerry\r\nsecond line\r\n";
+        let (read, write) = (format("SubRip Video Subtitle Script"), format("WebVTT"));
+        let doc = read
+            .and_then(|f| f.read)
+            .map(|r| r(srt))
+            .expect("srt reads")
+            .expect("parses");
+        let out = write.and_then(|f| f.write).map(|w| w(&doc)).expect("vtt writes");
+        assert_eq!(
+            String::from_utf8(out.bytes).expect("utf-8"),
+            "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello <i>world</i>\n\n\
+             2\n00:01:02.030 --> 01:00:00.000\nTom &amp; Jerry\nsecond line\n"
+        );
+        assert!(out.warnings.is_empty());
+    }
+
+    #[test]
+    fn decodes_utf8_with_bom_and_points_at_bad_bytes() {
+        assert_eq!(decode_text(b"\xEF\xBB\xBFhi"), Ok("hi"));
+        assert_eq!(decode_text(b"ok\xFFno"), Err(ParseError::Encoding { offset: 2 }));
+    }
+}

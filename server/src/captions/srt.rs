@@ -1,0 +1,161 @@
+//! SubRip (`.srt`), profile `SubRip Video Subtitle Script`.
+//!
+//! SubRip has no formal specification; this follows the de facto format: numbered blocks
+//! separated by blank lines, a timing line `HH:MM:SS,mmm --> HH:MM:SS,mmm` (a `.` before
+//! the milliseconds is accepted too, as many tools write it), then text lines.
+
+use super::{clock, Cue, Document, Format, ParseError, Written};
+
+pub const FORMAT: Format = Format {
+    profile: "SubRip Video Subtitle Script",
+    extension: "srt",
+    content_type: "application/x-subrip; charset=utf-8",
+    read: Some(read),
+    write: Some(write),
+};
+
+/// Parses `HH:MM:SS,mmm` (hours may exceed two digits) into milliseconds.
+pub(crate) fn parse_clock(s: &str) -> Option<i64> {
+    let (hms, frac) = s.trim().split_once([',', '.'])?;
+    let mut parts = hms.split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || frac.len() != 3 {
+        return None;
+    }
+    let num = |p: &str| -> Option<i64> {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
+    };
+    let (h, m, sec, ms) = (num(h)?, num(m)?, num(sec)?, num(frac)?);
+    (m < 60 && sec < 60).then_some(((h * 60 + m) * 60 + sec) * 1000 + ms)
+}
+
+fn parse_timing(line: &str) -> Option<(i64, i64)> {
+    let (start, rest) = line.split_once("-->")?;
+    // Some files carry position coordinates (X1:… Y1:…) after the end time.
+    let end = rest.split_whitespace().next()?;
+    Some((parse_clock(start)?, parse_clock(end)?))
+}
+
+fn read(text: &str) -> Result<Document, ParseError> {
+    let mut doc = Document::default();
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end()))
+        .peekable();
+    loop {
+        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
+        let Some((n, first)) = lines.next() else { break };
+        let (id, (timing_no, timing)) = if first.contains("-->") {
+            (None, (n, first))
+        } else {
+            match lines.next() {
+                Some(next) => (Some(first.trim().to_string()), next),
+                None => {
+                    return Err(ParseError::AtLine {
+                        line: n,
+                        message: format!(
+                            "expected a timing line after cue number {first:?}, but the file ends"
+                        ),
+                    })
+                }
+            }
+        };
+        let (start_ms, end_ms) = parse_timing(timing).ok_or_else(|| ParseError::AtLine {
+            line: timing_no,
+            message: format!(
+                "expected a timing line like 00:00:01,000 --> 00:00:02,500, found {:?}",
+                truncate(timing)
+            ),
+        })?;
+        if end_ms < start_ms {
+            return Err(ParseError::AtLine {
+                line: timing_no,
+                message: format!(
+                    "the cue ends ({}) before it starts ({})",
+                    clock(end_ms, ','),
+                    clock(start_ms, ',')
+                ),
+            });
+        }
+        let mut text_lines = Vec::new();
+        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
+            text_lines.push(l.to_string());
+        }
+        doc.cues.push(Cue {
+            id,
+            start_ms,
+            end_ms,
+            lines: text_lines,
+        });
+    }
+    if doc.cues.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(doc)
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+fn write(doc: &Document) -> Written {
+    let mut out = String::new();
+    for (i, cue) in doc.cues.iter().enumerate() {
+        out.push_str(&format!(
+            "{}\n{} --> {}\n",
+            i + 1,
+            clock(cue.start_ms, ','),
+            clock(cue.end_ms, ',')
+        ));
+        for line in cue.lines.iter().filter(|l| !l.trim().is_empty()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    Written {
+        bytes: out.into_bytes(),
+        warnings: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_blocks_without_numbers_and_with_coordinates() {
+        let doc =
+            read("00:00:00,500 --> 00:00:01,000 X1:10 X2:20\nA\n\n\n3\n100:00:00.000 --> 100:00:01.000\nB\n")
+                .expect("parses");
+        assert_eq!(doc.cues.len(), 2);
+        assert_eq!(
+            (doc.cues[0].start_ms, doc.cues[0].end_ms, doc.cues[0].id.clone()),
+            (500, 1000, None)
+        );
+        assert_eq!(doc.cues[1].start_ms, 360_000_000);
+        assert_eq!(doc.cues[1].id.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = read("1\n00:00:01,000 -> 00:00:02,000\nHi\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: expected a timing line like 00:00:01,000 --> 00:00:02,500, found \"00:00:01,000 -> 00:00:02,000\""
+        );
+        assert_eq!(read("\n\n").unwrap_err(), ParseError::Empty);
+        assert!(read("1\n00:00:05,000 --> 00:00:02,000\nx")
+            .unwrap_err()
+            .to_string()
+            .contains("before it starts"));
+    }
+
+    #[test]
+    fn write_then_read_gives_the_same_cues() {
+        let doc = read("1\n00:00:01,000 --> 00:00:02,000\n<b>Hi</b>\nthere\n").expect("parses");
+        let again = read(std::str::from_utf8(&write(&doc).bytes).expect("utf-8")).expect("re-parses");
+        assert_eq!(doc, again);
+    }
+}

@@ -1,0 +1,48 @@
+//! The `convert` runner: source profile's reader, then target profile's writer.
+
+use crate::captions::{self, decode_text};
+use crate::store::{FileRow, Outcome};
+use app::model::Job;
+
+pub fn run(job: &Job, source: Option<&FileRow>) -> Outcome {
+    match convert(job, source) {
+        Ok((target, warnings)) => Outcome::Passed { target, warnings },
+        Err(error) => Outcome::Failed { error },
+    }
+}
+
+fn convert(job: &Job, source: Option<&FileRow>) -> Result<(FileRow, Vec<String>), String> {
+    let source =
+        source.ok_or("the job has no source file; submit it again with the caption file attached")?;
+    let (from, to) = (
+        job.source_profile.as_deref().unwrap_or(""),
+        job.target_profile.as_deref().unwrap_or(""),
+    );
+    let reader = captions::format(from)
+        .and_then(|f| f.read)
+        .ok_or_else(|| format!("source_profile {from:?} cannot be read by this server"))?;
+    let format =
+        captions::format(to).ok_or_else(|| format!("target_profile {to:?} is not known to this server"))?;
+    let writer = format
+        .write
+        .ok_or_else(|| format!("target_profile {to:?} cannot be written by this server"))?;
+
+    let text = decode_text(&source.data)
+        .map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?;
+    let doc = reader(text).map_err(|e| {
+        format!("{:?} could not be read as {from}: {e}. Check that the file is {from}, or set source_profile to the file's real format.", source.name)
+    })?;
+    let mut warnings = doc.warnings.clone();
+    let written = writer(&doc);
+    warnings.extend(written.warnings);
+    let stem = source
+        .name
+        .rsplit_once('.')
+        .map_or(source.name.as_str(), |(stem, _)| stem);
+    let target = FileRow {
+        name: format!("{stem}.{}", format.extension),
+        content_type: format.content_type.to_string(),
+        data: written.bytes,
+    };
+    Ok((target, warnings))
+}

@@ -1,0 +1,110 @@
+//! The job engine: workers claim queued jobs with a lease, run them, and record the end.
+//! A reaper returns jobs whose lease expired (their worker died) to the queue.
+
+mod convert;
+
+use crate::store::{ClaimedJob, Outcome, Store};
+use crate::tokens::random_token;
+use app::model::JobType;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinHandle;
+
+/// How long a claim holds before the reaper may hand the job to another worker.
+const LEASE_MS: i64 = 5 * 60 * 1000;
+/// Idle workers look at the queue at least this often, even without a wake-up.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+const REAP_EVERY: Duration = Duration::from_secs(30);
+
+/// Running workers; dropping the sender or calling [`Engine::shutdown`] stops them.
+pub struct Engine {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Engine {
+    pub fn start(store: Store, wake: Arc<Notify>, workers: usize) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks: Vec<JoinHandle<()>> = (0..workers)
+            .map(|_| tokio::spawn(worker(store.clone(), wake.clone(), stopped.clone())))
+            .collect();
+        if workers > 0 {
+            tasks.push(tokio::spawn(reaper(store, stopped)));
+        }
+        Self { stop, tasks }
+    }
+
+    /// Stops claiming, lets running jobs finish, and waits for the workers.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
+    let lease_token = random_token("lease_");
+    while !*stopped.borrow() {
+        match store.claim_next(&lease_token, LEASE_MS).await {
+            Ok(Some(claimed)) => {
+                let job_id = claimed.job.id;
+                let outcome = run(&claimed).await;
+                match store.finish_job(&claimed, outcome).await {
+                    Ok(Some(job)) => tracing::info!(%job_id, status = %job.status, "job finished"),
+                    Ok(None) => {
+                        tracing::warn!(%job_id, "lease lost before the job finished; result discarded")
+                    }
+                    Err(e) => tracing::error!(%job_id, error = %e, "could not record the job's result"),
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(IDLE_POLL) => {}
+                    _ = stopped.changed() => {}
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim jobs; retrying");
+                tokio::time::sleep(IDLE_POLL).await;
+            }
+        }
+    }
+}
+
+async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
+    while !*stopped.borrow() {
+        match store.requeue_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(jobs = n, "returned jobs with expired leases to the queue"),
+            Err(e) => tracing::error!(error = %e, "lease reaper failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(REAP_EVERY) => {}
+            _ = stopped.changed() => {}
+        }
+    }
+}
+
+/// Runs one job. CPU-bound work goes to the blocking pool so the server stays responsive.
+async fn run(claimed: &ClaimedJob) -> Outcome {
+    match claimed.job.job_type {
+        JobType::Convert => {
+            let job = claimed.job.clone();
+            let source = claimed.source_file.clone();
+            tokio::task::spawn_blocking(move || convert::run(&job, source.as_ref()))
+                .await
+                .unwrap_or_else(|e| Outcome::Failed {
+                    error: format!("the conversion stopped unexpectedly ({e}); retry the job, and report it if it happens again"),
+                })
+        }
+        JobType::Transcribe => Outcome::Failed {
+            error: "This server cannot run transcribe jobs yet: no speech-to-text engine is configured. Submit convert jobs, or ask the server's administrator.".into(),
+        },
+        JobType::Translate => Outcome::Failed {
+            error: "This server cannot run translate jobs yet: no translation engine is configured. Submit convert jobs, or ask the server's administrator.".into(),
+        },
+    }
+}

@@ -1,0 +1,141 @@
+//! `/jobs`: submit, list, get, retry, delete — in the hosted service's shape.
+
+use super::auth::Caller;
+use super::error::AppError;
+use super::AppState;
+use crate::service::Upload;
+use app::filter::parse_list_query;
+use app::model::{JobId, JobSource};
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+pub(super) fn parse_id(id: &str) -> Result<JobId, AppError> {
+    id.parse().map_err(|_| {
+        AppError::bad_request(
+            "invalid_id",
+            format!("{id:?} is not a job ID; job IDs look like 0193a1b2-3c4d-7e5f-8a9b-0c1d2e3f4a5b"),
+        )
+    })
+}
+
+fn multipart_error(e: MultipartError, limit: usize) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge(format!(
+            "the upload is larger than this server's limit of {} MB; split the file or ask the administrator to raise CCJOBS_MAX_UPLOAD_BYTES",
+            limit / (1024 * 1024)
+        ))
+    } else {
+        AppError::bad_request("invalid_multipart", format!("the multipart body could not be read ({e}); send multipart/form-data with the fields config and source"))
+    }
+}
+
+/// `POST /jobs`: multipart with `config` (the Job Description JSON) and `source` (the file).
+pub async fn submit_job(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let mut multipart = multipart.map_err(|e| {
+        AppError::bad_request("invalid_multipart", format!("{e}; send multipart/form-data with the fields config and source (curl: -F config=… -F source=@file.srt)"))
+    })?;
+    let limit = state.config.max_upload_bytes;
+    let (mut config, mut source) = (None, None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(e, limit))?
+    {
+        match field.name() {
+            Some("config") => config = Some(field.text().await.map_err(|e| multipart_error(e, limit))?),
+            Some("source") => {
+                let name = field
+                    .file_name()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or("source")
+                    .to_string();
+                let data = field
+                    .bytes()
+                    .await
+                    .map_err(|e| multipart_error(e, limit))?
+                    .to_vec();
+                source = Some(Upload { name, data });
+            }
+            _ => {}
+        }
+    }
+    let config = config.ok_or_else(|| {
+        AppError::bad_request("missing_config", "the request has no config field; send the Job Description JSON as a multipart field named \"config\" (curl: -F config='{\"job_type\":\"convert\",…}')")
+    })?;
+    let job = state
+        .service
+        .submit_job(account, JobSource::Api, &config, source)
+        .await?;
+    let location = format!("/jobs/{}", job.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(job)).into_response())
+}
+
+/// `GET /jobs?type=…&status=…&range=…&q=…&size=…&cursor=…`
+pub async fn list_jobs(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let (filter, page) = parse_list_query(query.as_deref().unwrap_or(""))
+        .map_err(|e| AppError::bad_request("invalid_filter", e.to_string()))?;
+    Ok(Json(state.service.list_jobs(account, &filter, &page).await?).into_response())
+}
+
+pub async fn get_job(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    Ok(Json(state.service.get_job(account, parse_id(&id)?).await?).into_response())
+}
+
+pub async fn retry_job(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let job = state.service.retry_job(account, parse_id(&id)?).await?;
+    let location = format!("/jobs/{}", job.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(job)).into_response())
+}
+
+pub async fn delete_job(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    state.service.delete_job(account, parse_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /jobs?id=…[&id=…]`: all or nothing — if one ID is unknown, none is deleted.
+pub async fn delete_jobs(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<StatusCode, AppError> {
+    let ids = form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "id")
+        .map(|(_, v)| parse_id(&v))
+        .collect::<Result<Vec<_>, _>>()?;
+    if ids.is_empty() {
+        return Err(AppError::bad_request(
+            "missing_id",
+            "name the jobs to delete: DELETE /jobs?id=JOB_ID (repeat id for several)",
+        ));
+    }
+    for id in &ids {
+        state.service.get_job(account, *id).await?;
+    }
+    for id in ids {
+        state.service.delete_job(account, id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

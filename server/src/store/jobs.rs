@@ -1,0 +1,407 @@
+//! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
+
+use super::{now_ms, Store, StoreError, StoreResult};
+use app::description::JobDescription;
+use app::filter::{Cursor, JobFilter, PageRequest};
+use app::model::{AccountId, Job, JobId, JobPage, JobSource, JobStatus, JobSummary};
+use app::time::Timestamp;
+use sqlx::sqlite::{Sqlite, SqliteRow};
+use sqlx::{QueryBuilder, Row};
+
+/// A job to enqueue, with its source file.
+pub struct NewJob {
+    pub id: JobId,
+    pub account: AccountId,
+    pub source: JobSource,
+    pub retry_of: Option<JobId>,
+    pub description: JobDescription,
+    pub source_file: Option<FileRow>,
+}
+
+/// A stored file of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRow {
+    pub name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
+/// A job a worker holds, with what it needs to run it.
+#[derive(Debug)]
+pub struct ClaimedJob {
+    pub job: Job,
+    pub account: AccountId,
+    pub lease_token: String,
+    pub source_file: Option<FileRow>,
+}
+
+/// How a run ended.
+pub enum Outcome {
+    Passed { target: FileRow, warnings: Vec<String> },
+    Failed { error: String },
+}
+
+const SUMMARY_COLUMNS: &str = "id, created_at, job_type, status, source, source_profile, \
+     target_profile, frame_rate, source_file_name, error_summary, retry_of";
+
+const JOB_COLUMNS: &str = "id, account_id, created_at, job_type, status, source, source_profile, \
+     target_profile, frame_rate, source_file_name, target_file_name, description, error, \
+     warnings, attempts, started_at, finished_at, retry_of";
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} {value:?}"))
+}
+
+fn job_id(s: &str) -> StoreResult<JobId> {
+    s.parse().map_err(|_| corrupt("job id", s))
+}
+
+fn opt_job_id(s: Option<String>) -> StoreResult<Option<JobId>> {
+    s.as_deref().map(job_id).transpose()
+}
+
+fn word<T: std::str::FromStr>(what: &str, s: &str) -> StoreResult<T> {
+    s.parse().map_err(|_| corrupt(what, s))
+}
+
+fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
+    Ok(JobSummary {
+        id: job_id(r.get("id"))?,
+        created_at: Timestamp(r.get("created_at")),
+        job_type: word("job_type", r.get("job_type"))?,
+        status: word("status", r.get("status"))?,
+        source: word("source", r.get("source"))?,
+        source_profile: r.get("source_profile"),
+        target_profile: r.get("target_profile"),
+        frame_rate: r.get("frame_rate"),
+        source_file_name: r.get("source_file_name"),
+        error_summary: r.get("error_summary"),
+        retry_of: opt_job_id(r.get("retry_of"))?,
+    })
+}
+
+fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
+    let description: String = r.get("description");
+    let warnings: String = r.get("warnings");
+    Ok(Job {
+        id: job_id(r.get("id"))?,
+        status: word("status", r.get("status"))?,
+        job_type: word("job_type", r.get("job_type"))?,
+        source: word("source", r.get("source"))?,
+        created_at: Timestamp(r.get("created_at")),
+        started_at: r.get::<Option<i64>, _>("started_at").map(Timestamp),
+        finished_at: r.get::<Option<i64>, _>("finished_at").map(Timestamp),
+        source_profile: r.get("source_profile"),
+        target_profile: r.get("target_profile"),
+        frame_rate: r.get("frame_rate"),
+        source_file_name: r.get("source_file_name"),
+        target_file_name: r.get("target_file_name"),
+        error: r.get("error"),
+        warnings: serde_json::from_str(&warnings).map_err(|_| corrupt("warnings", &warnings))?,
+        attempts: u32::try_from(r.get::<i64, _>("attempts")).unwrap_or(0),
+        retry_of: opt_job_id(r.get("retry_of"))?,
+        description: JobDescription::parse(&description).map_err(|_| corrupt("description", &description))?,
+    })
+}
+
+/// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's).
+fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, account: AccountId, filter: &JobFilter, now: Timestamp) {
+    qb.push(" where account_id = ").push_bind(account.to_string());
+    if !filter.types.is_empty() {
+        qb.push(" and job_type in (");
+        let mut list = qb.separated(", ");
+        for t in &filter.types {
+            list.push_bind(t.as_str());
+        }
+        qb.push(")");
+    }
+    if !filter.statuses.is_empty() {
+        qb.push(" and status in (");
+        let mut list = qb.separated(", ");
+        for s in &filter.statuses {
+            list.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(range) = &filter.range {
+        let (from, to) = range.bounds(now);
+        if let Some(from) = from {
+            qb.push(" and created_at >= ").push_bind(from.0);
+        }
+        if let Some(to) = to {
+            qb.push(" and created_at < ").push_bind(to.0);
+        }
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        qb.push(" and (id like ")
+            .push_bind(format!("{}%", escaped.to_ascii_lowercase()))
+            .push(" escape '\\' or source_file_name like ")
+            .push_bind(format!("%{escaped}%"))
+            .push(" escape '\\')");
+    }
+}
+
+impl Store {
+    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<()> {
+        let d = &job.description;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
+             source_profile, target_profile, frame_rate, source_file_name, description) \
+             values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(job.id.to_string())
+        .bind(job.account.to_string())
+        .bind(now_ms())
+        .bind(d.job_type().as_str())
+        .bind(job.source.as_str())
+        .bind(job.retry_of.map(|id| id.to_string()))
+        .bind(d.fields.source_profile.as_deref())
+        .bind(d.fields.target_profile.as_deref())
+        .bind(d.frame_rate())
+        .bind(job.source_file.as_ref().map(|f| f.name.as_str()))
+        .bind(d.raw())
+        .execute(&mut *tx)
+        .await?;
+        if let Some(file) = &job.source_file {
+            insert_file(&mut tx, job.id, "source", file).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One page, newest first, keyset over `(created_at, id)`: the cost does not grow with
+    /// page depth.
+    pub async fn list_jobs(
+        &self,
+        account: AccountId,
+        filter: &JobFilter,
+        page: &PageRequest,
+    ) -> StoreResult<JobPage> {
+        let now = Timestamp(now_ms());
+        let size = page.size.get() as usize;
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS} from jobs"));
+        push_filter(&mut qb, account, filter, now);
+        let newer = matches!(page.cursor, Some(Cursor::Before { .. }));
+        match page.cursor {
+            Some(Cursor::After { created_at, id }) => {
+                qb.push(" and (created_at, id) < (")
+                    .push_bind(created_at.0)
+                    .push(", ")
+                    .push_bind(id.to_string())
+                    .push(")");
+            }
+            Some(Cursor::Before { created_at, id }) => {
+                qb.push(" and (created_at, id) > (")
+                    .push_bind(created_at.0)
+                    .push(", ")
+                    .push_bind(id.to_string())
+                    .push(")");
+            }
+            None => {}
+        }
+        qb.push(if newer {
+            " order by created_at asc, id asc"
+        } else {
+            " order by created_at desc, id desc"
+        });
+        qb.push(" limit ").push_bind(size as i64 + 1);
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        let mut jobs = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let more = jobs.len() > size;
+        jobs.truncate(size);
+        if newer {
+            jobs.reverse();
+        }
+        let key = |j: &JobSummary| (j.created_at, j.id);
+        let (has_newer, has_older) = if newer {
+            (more, true)
+        } else {
+            (page.cursor.is_some(), more)
+        };
+        let prev_cursor = jobs.first().filter(|_| has_newer).map(|j| {
+            Cursor::Before {
+                created_at: key(j).0,
+                id: key(j).1,
+            }
+            .encode()
+        });
+        let next_cursor = jobs.last().filter(|_| has_older).map(|j| {
+            Cursor::After {
+                created_at: key(j).0,
+                id: key(j).1,
+            }
+            .encode()
+        });
+
+        let limit = JobPage::COUNT_LIMIT;
+        let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
+        push_filter(&mut count, account, filter, now);
+        count.push(" limit ").push_bind(limit as i64 + 1).push(")");
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total = u64::try_from(total).unwrap_or(0);
+        Ok(JobPage {
+            jobs,
+            next_cursor,
+            prev_cursor,
+            total: total.min(limit),
+            total_is_lower_bound: total > limit,
+        })
+    }
+
+    pub async fn get_job(&self, account: AccountId, id: JobId) -> StoreResult<Option<Job>> {
+        let row = sqlx::query(&format!(
+            "select {JOB_COLUMNS} from jobs where id = ? and account_id = ?"
+        ))
+        .bind(id.to_string())
+        .bind(account.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    /// A stored file of a job of this account.
+    pub async fn get_file(&self, account: AccountId, id: JobId, kind: &str) -> StoreResult<Option<FileRow>> {
+        let row = sqlx::query(
+            "select f.name, f.content_type, f.data from job_files f join jobs j on j.id = f.job_id \
+             where f.job_id = ? and j.account_id = ? and f.kind = ?",
+        )
+        .bind(id.to_string())
+        .bind(account.to_string())
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| FileRow {
+            name: r.get("name"),
+            content_type: r.get("content_type"),
+            data: r.get("data"),
+        }))
+    }
+
+    /// Deletes a job with its files, in one transaction (files go by `on delete cascade`).
+    /// `false` when the account has no such job.
+    pub async fn delete_job(&self, account: AccountId, id: JobId) -> StoreResult<bool> {
+        let result = sqlx::query("delete from jobs where id = ? and account_id = ?")
+            .bind(id.to_string())
+            .bind(account.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Claims the oldest queued job for `lease_ms`. The update is one statement, so two
+    /// workers cannot claim the same job.
+    pub async fn claim_next(&self, lease_token: &str, lease_ms: i64) -> StoreResult<Option<ClaimedJob>> {
+        let now = now_ms();
+        let row = sqlx::query(&format!(
+            "update jobs set status = 'processing', started_at = ?, attempts = attempts + 1, \
+             lease_token = ?, lease_until = ? \
+             where id = (select id from jobs where status = 'queued' order by created_at, id limit 1) \
+             and status = 'queued' returning {JOB_COLUMNS}"
+        ))
+        .bind(now)
+        .bind(lease_token)
+        .bind(now + lease_ms)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let job = job_from_row(&row)?;
+        let account_text: String = row.get("account_id");
+        let account = AccountId(
+            account_text
+                .parse()
+                .map_err(|_| corrupt("account id", &account_text))?,
+        );
+        let source_file = self.get_file(account, job.id, "source").await?;
+        Ok(Some(ClaimedJob {
+            job,
+            account,
+            lease_token: lease_token.to_string(),
+            source_file,
+        }))
+    }
+
+    /// Returns jobs whose lease expired (their worker died) to the queue.
+    pub async fn requeue_expired(&self) -> StoreResult<u64> {
+        let result = sqlx::query(
+            "update jobs set status = 'queued', lease_token = null, lease_until = null \
+             where status = 'processing' and lease_until < ?",
+        )
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
+    /// Records how a claimed job ended, with its target file and response JSON, in one
+    /// transaction. Returns the finished job, or `None` if the lease was lost meanwhile.
+    pub async fn finish_job(&self, claimed: &ClaimedJob, outcome: Outcome) -> StoreResult<Option<Job>> {
+        let now = now_ms();
+        let mut job = claimed.job.clone();
+        job.finished_at = Some(Timestamp(now));
+        let target = match outcome {
+            Outcome::Passed { target, warnings } => {
+                job.status = JobStatus::Passed;
+                job.target_file_name = Some(target.name.clone());
+                job.warnings = warnings;
+                Some(target)
+            }
+            Outcome::Failed { error } => {
+                job.status = JobStatus::Failed;
+                job.error = Some(error);
+                None
+            }
+        };
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "update jobs set status = ?, finished_at = ?, error = ?, error_summary = ?, warnings = ?, \
+             target_file_name = ?, lease_token = null, lease_until = null \
+             where id = ? and status = 'processing' and lease_token = ?",
+        )
+        .bind(job.status.as_str())
+        .bind(now)
+        .bind(job.error.as_deref())
+        .bind(job.error.as_deref().map(app::model::first_line))
+        .bind(serde_json::to_string(&job.warnings).unwrap_or_else(|_| "[]".into()))
+        .bind(job.target_file_name.as_deref())
+        .bind(job.id.to_string())
+        .bind(&claimed.lease_token)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Ok(None);
+        }
+        if let Some(target) = &target {
+            insert_file(&mut tx, job.id, "target", target).await?;
+        }
+        let response = FileRow {
+            name: format!("{}.json", job.id),
+            content_type: "application/json".into(),
+            data: serde_json::to_vec_pretty(&job).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        };
+        insert_file(&mut tx, job.id, "response", &response).await?;
+        tx.commit().await?;
+        Ok(Some(job))
+    }
+}
+
+async fn insert_file(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    id: JobId,
+    kind: &str,
+    file: &FileRow,
+) -> StoreResult<()> {
+    sqlx::query("insert into job_files (job_id, kind, name, content_type, data) values (?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(kind)
+        .bind(&file.name)
+        .bind(&file.content_type)
+        .bind(&file.data)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

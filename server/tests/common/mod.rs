@@ -1,0 +1,164 @@
+//! Test harness: a real server instance on its own SQLite file, driven in-process.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use ccjobs::config::Config;
+use ccjobs::engine::Engine;
+use ccjobs::Instance;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+pub const SRT: &str =
+    "1\n00:00:01,000 --> 00:00:02,500\nHello <i>world</i>\n\n2\n00:00:03,000 --> 00:00:04,000\nTom & Jerry\n";
+pub const VTT: &str = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello <i>world</i>\n\n2\n00:00:03.000 --> 00:00:04.000\nTom &amp; Jerry\n";
+pub const CONVERT: &str =
+    r#"{"job_type":"convert","source_profile":"SubRip Video Subtitle Script","target_profile":"WebVTT"}"#;
+
+pub fn config(db: &Path, workers: usize) -> Config {
+    Config {
+        database_url: format!("sqlite://{}", db.display()),
+        bind: "127.0.0.1:0".parse().expect("address"),
+        public_url: None,
+        site_root: "target/site".into(),
+        workers,
+        max_upload_bytes: 1024 * 1024,
+        secure_cookies: false,
+    }
+}
+
+/// An instance with its own database; workers run when `workers > 0`.
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub instance: Instance,
+    pub engine: Option<Engine>,
+    pub key: String,
+}
+
+impl TestApp {
+    pub async fn start(workers: usize) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::open(dir, workers).await
+    }
+
+    pub async fn open(dir: tempfile::TempDir, workers: usize) -> Self {
+        let instance = ccjobs::build(config(&dir.path().join("ccjobs.db"), workers))
+            .await
+            .expect("instance");
+        let service = instance.state.service.clone();
+        let engine = (workers > 0).then(|| Engine::start(service.store().clone(), service.wake(), workers));
+        let key = match service.store().account_by_name("alice").await.expect("lookup") {
+            Some(account) => service.create_api_key(account.id).await.expect("key"),
+            None => service.create_account("alice").await.expect("account").api_key,
+        };
+        Self {
+            dir,
+            instance,
+            engine,
+            key,
+        }
+    }
+
+    /// Stops the workers and closes the instance, keeping the database folder.
+    pub async fn stop(self) -> tempfile::TempDir {
+        if let Some(engine) = self.engine {
+            engine.shutdown().await;
+        }
+        self.dir
+    }
+
+    pub fn router(&self) -> Router {
+        self.instance.router.clone()
+    }
+
+    pub async fn new_key(&self, account_name: &str) -> String {
+        self.instance
+            .state
+            .service
+            .create_account(account_name)
+            .await
+            .expect("account")
+            .api_key
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = self.router().oneshot(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        (status, headers, body)
+    }
+
+    pub async fn json(&self, request: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(request).await;
+        let value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    pub async fn get(&self, key: &str, uri: &str) -> (StatusCode, Value) {
+        self.json(
+            Request::get(uri)
+                .header("x-api-key", key)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    pub async fn submit(&self, key: &str, config: &str, file: Option<(&str, &[u8])>) -> (StatusCode, Value) {
+        self.json(submit_request(key, config, file)).await
+    }
+
+    /// Polls a job until it ends, for at most ten seconds.
+    pub async fn wait_for_end(&self, key: &str, id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (_, job) = self.get(key, &format!("/jobs/{id}")).await;
+            if matches!(job["status"].as_str(), Some("passed" | "failed")) {
+                return job;
+            }
+            assert!(Instant::now() < deadline, "job {id} did not end: {job}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+pub fn multipart_body(config: Option<&str>, file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "ccjobs-test-boundary-7d1f";
+    let mut body = Vec::new();
+    if let Some(config) = config {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"config\"\r\n\r\n{config}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, data)) = file {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"source\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend(data);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub fn submit_request(key: &str, config: &str, file: Option<(&str, &[u8])>) -> Request<Body> {
+    let (content_type, body) = multipart_body(Some(config), file);
+    Request::post("/jobs")
+        .header("x-api-key", key)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request")
+}
