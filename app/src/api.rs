@@ -42,6 +42,45 @@ pub async fn list_jobs(query: String) -> Result<JobPage, ApiError> {
     service.list_jobs(account, &filter, &page).await
 }
 
+/// A job and its lineage, for the detail view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobDetail {
+    pub job: crate::model::Job,
+    /// Jobs that retried this one.
+    pub retried_as: Vec<crate::model::JobId>,
+}
+
+/// One job in full: what `GET /jobs/{id}` answers (the JSON dialog shows it).
+#[server(endpoint = "get_job")]
+pub async fn get_job(id: String) -> Result<crate::model::Job, ApiError> {
+    let (service, account) = ssr::caller().await?;
+    service.get_job(account, ssr::parse_job_id(&id)?).await
+}
+
+/// A job with its retry lineage.
+#[server(endpoint = "get_job_detail")]
+pub async fn get_job_detail(id: String) -> Result<JobDetail, ApiError> {
+    let (service, account) = ssr::caller().await?;
+    let id = ssr::parse_job_id(&id)?;
+    let job = service.get_job(account, id).await?;
+    let retried_as = service.retried_as(account, id).await?;
+    Ok(JobDetail { job, retried_as })
+}
+
+/// The same service method as `POST /jobs/{id}/retry`.
+#[server(endpoint = "retry_job")]
+pub async fn retry_job(id: String) -> Result<crate::model::Job, ApiError> {
+    let (service, account) = ssr::caller().await?;
+    service.retry_job(account, ssr::parse_job_id(&id)?).await
+}
+
+/// The same service method as `DELETE /jobs/{id}`.
+#[server(endpoint = "delete_job")]
+pub async fn delete_job(id: String) -> Result<(), ApiError> {
+    let (service, account) = ssr::caller().await?;
+    service.delete_job(account, ssr::parse_job_id(&id)?).await
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     //! Who is calling: the session cookie, resolved through the service.
@@ -50,6 +89,11 @@ pub mod ssr {
     use crate::model::AccountId;
     use crate::port::SharedJobService;
     use leptos::prelude::use_context;
+
+    /// A job ID from a URL; anything else is a job this account does not have.
+    pub fn parse_job_id(id: &str) -> Result<crate::model::JobId, ApiError> {
+        id.parse().map_err(|_| ApiError::NotFound(id.to_string()))
+    }
 
     /// The name of the session cookie.
     pub const SESSION_COOKIE: &str = "ccjobs_session";

@@ -1,7 +1,9 @@
 //! ccjobs' shared crate: the typed job model, the routes and components of the dashboard,
 //! and the server functions that reach the backend through the [`port::JobService`] port.
+#![recursion_limit = "256"]
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod description;
 pub mod filter;
@@ -14,7 +16,7 @@ pub mod time;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,11 +38,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// True once the WASM app runs in the browser: local times and other browser-only text
+/// switch on then, after hydration, so server and client render the same first HTML.
+#[derive(Clone, Copy)]
+pub struct Hydrated(pub ReadSignal<bool>);
+
 /// The routes. Pages that need the signed-in account render only once their data is in
 /// (`SsrMode::Async`), so a signed-out visitor gets a real redirect, not a flash.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let (hydrated, set_hydrated) = signal(false);
+    provide_context(Hydrated(hydrated));
+    // Effects run only in the browser: this marks the page live for users' tools and tests.
+    Effect::new(move |_| {
+        set_hydrated.set(true);
+        browser::set_body_attribute("data-hydrated", "true");
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/ccjobs.css"/>
         <Title text="ccjobs"/>
@@ -48,6 +62,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=pages::SignIn/>
+                <Route
+                    path=(StaticSegment("jobs"), ParamSegment("id"))
+                    view=pages::JobDetailPage
+                    ssr=SsrMode::Async
+                />
             </Routes>
         </Router>
     }

@@ -162,6 +162,8 @@ pub struct JobPage {
     pub total: u64,
     /// True when `total` stopped at the limit ("10,000+").
     pub total_is_lower_bound: bool,
+    /// Rows before this page (newer ones), counted up to [`JobPage::COUNT_LIMIT`].
+    pub offset: u64,
 }
 
 impl JobPage {

@@ -21,6 +21,8 @@ pub trait JobService: Send + Sync + 'static {
     async fn get_job(&self, account: AccountId, id: JobId) -> Result<Job, ApiError>;
     async fn retry_job(&self, account: AccountId, id: JobId) -> Result<Job, ApiError>;
     async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ApiError>;
+    /// The jobs that retried this one ("Retried as").
+    async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError>;
 }
 
 /// How the service travels through Leptos context.

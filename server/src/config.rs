@@ -29,6 +29,14 @@ pub struct Config {
     /// Largest accepted upload (source file plus config), in bytes.
     #[arg(long, env = "CCJOBS_MAX_UPLOAD_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_upload_bytes: usize,
+    /// "Open in Closed Caption Creator" link: the URL-encoded JSON work order replaces
+    /// `{work_order}`, or is appended when the template has no placeholder.
+    #[arg(
+        long,
+        env = "CCJOBS_EDITOR_URL_TEMPLATE",
+        default_value = "https://app.closedcaptioncreator.com/workorder?description="
+    )]
+    pub editor_url_template: String,
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,

@@ -1,10 +1,12 @@
 //! The `ccjobs` server: REST API, dashboard (Leptos SSR), job engine and storage.
+#![recursion_limit = "256"]
 
 pub mod captions;
 pub mod config;
 pub mod engine;
 pub mod http;
 pub mod service;
+pub mod signing;
 pub mod store;
 pub mod tokens;
 
@@ -25,7 +27,7 @@ pub struct Instance {
 /// Opens the store and builds the router. Does not start workers.
 pub async fn build(config: Config) -> anyhow::Result<Instance> {
     let store = Store::open(&config.database_url).await?;
-    let service = Arc::new(Service::new(store));
+    let service = Arc::new(Service::open(store).await?);
     let leptos_options = leptos_options(&config)?;
     let state = AppState {
         service,

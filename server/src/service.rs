@@ -3,6 +3,7 @@
 //! methods, so the dashboard's Retry and Delete are exactly the API's.
 
 use crate::captions;
+use crate::signing::Signer;
 use crate::store::{FileRow, NewAccount, NewJob, Store, StoreError};
 use crate::tokens::{hash_token, key_label, random_token, API_KEY_PREFIX};
 use app::api::ApiError;
@@ -54,14 +55,24 @@ pub struct Credentials {
 pub struct Service {
     store: Store,
     wake: Arc<Notify>,
+    signer: Signer,
 }
 
 impl Service {
-    pub fn new(store: Store) -> Self {
-        Self {
+    /// The service over a store; loads (or creates) the link-signing key.
+    pub async fn open(store: Store) -> Result<Self, ServiceError> {
+        let key = store
+            .setting_or_insert("download_signing_key", || random_token(""))
+            .await?;
+        Ok(Self {
             store,
             wake: Arc::new(Notify::new()),
-        }
+            signer: Signer::new(key.as_bytes()),
+        })
+    }
+
+    pub fn signer(&self) -> &Signer {
+        &self.signer
     }
 
     pub fn store(&self) -> &Store {
@@ -134,6 +145,10 @@ impl Service {
             source_file,
         })
         .await
+    }
+
+    pub async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ServiceError> {
+        Ok(self.store.retried_as(account, id).await?)
     }
 
     pub async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ServiceError> {
@@ -358,5 +373,9 @@ impl app::port::JobService for Service {
 
     async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ApiError> {
         Ok(Service::delete_job(self, account, id).await?)
+    }
+
+    async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError> {
+        Ok(Service::retried_as(self, account, id).await?)
     }
 }

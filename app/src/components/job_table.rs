@@ -1,16 +1,13 @@
-//! `JobTable`: one row per job, with the dashboard's columns.
+//! `JobTable`: one row per job, newest first, with the dashboard's columns and actions.
 
+use super::{JobActions, JobChange, LocalTime, StatusBadge};
 use crate::model::JobSummary;
 use leptos::prelude::*;
 
 const DASH: &str = "—";
 
 #[component]
-pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
-    if jobs.is_empty() {
-        return view! { <p class="empty">"No jobs yet. Submit one with POST /jobs and it shows up here."</p> }
-            .into_any();
-    }
+pub fn JobTable(jobs: Vec<JobSummary>, on_change: Callback<JobChange>) -> impl IntoView {
     view! {
         <div class="table-wrap">
             <table class="jobs">
@@ -24,31 +21,34 @@ pub fn JobTable(jobs: Vec<JobSummary>) -> impl IntoView {
                         <th scope="col">"Frame rate"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col">"Error"</th>
+                        <th scope="col">"Actions"</th>
                     </tr>
                 </thead>
                 <tbody>
-                    {jobs.into_iter().map(|job| view! { <JobRow job/> }).collect_view()}
+                    {jobs.into_iter().map(|job| view! { <JobRow job on_change/> }).collect_view()}
                 </tbody>
             </table>
         </div>
     }
-    .into_any()
 }
 
 #[component]
-fn JobRow(job: JobSummary) -> impl IntoView {
+fn JobRow(job: JobSummary, on_change: Callback<JobChange>) -> impl IntoView {
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| DASH.to_string());
-    let status = job.status.as_str();
+    let id = job.id;
     view! {
-        <tr data-job-id=job.id.to_string()>
-            <td class="mono">{job.id.to_string()}</td>
-            <td title=job.created_at.to_rfc3339()>{job.created_at.to_display_utc()}</td>
+        <tr data-job-id=id.to_string()>
+            <td class="mono"><a href=format!("/jobs/{id}")>{id.to_string()}</a></td>
+            <td><LocalTime at=job.created_at/></td>
             <td>{job.job_type.as_str()}</td>
             <td>{or_dash(job.source_profile)}</td>
             <td>{or_dash(job.target_profile)}</td>
             <td>{or_dash(job.frame_rate)}</td>
-            <td><span class=format!("status status-{status}")>{status}</span></td>
-            <td class="error">{or_dash(job.error_summary)}</td>
+            <td><StatusBadge status=job.status/></td>
+            <td class="error" title=job.error_summary.clone().unwrap_or_default()>{or_dash(job.error_summary)}</td>
+            <td>
+                <JobActions id status=job.status has_source=job.source_file_name.is_some() on_change/>
+            </td>
         </tr>
     }
 }

@@ -4,6 +4,7 @@
 use super::auth::Caller;
 use super::error::AppError;
 use super::AppState;
+use crate::store::FileRow;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -51,14 +52,19 @@ pub async fn download(
             "job {id} has no {kind} file (a job that has not passed has no target file)"
         ))
     })?;
-    Ok((
+    Ok(file_response(file))
+}
+
+pub fn file_response(file: FileRow) -> Response {
+    (
         [
             (header::CONTENT_TYPE, file.content_type),
             (header::CONTENT_DISPOSITION, content_disposition(&file.name)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
         ],
         file.data,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]

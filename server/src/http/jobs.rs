@@ -6,8 +6,9 @@ use super::AppState;
 use crate::service::Upload;
 use app::filter::parse_list_query;
 use app::model::{JobId, JobSource};
+use axum::body::Body;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Multipart, Path, RawQuery, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -88,12 +89,17 @@ pub async fn list_jobs(
     Ok(Json(state.service.list_jobs(account, &filter, &page).await?).into_response())
 }
 
-pub async fn get_job(
-    State(state): State<AppState>,
-    Caller(account): Caller,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    Ok(Json(state.service.get_job(account, parse_id(&id)?).await?).into_response())
+/// `GET /jobs/{id}` for everything but a browser's navigation (which gets the page).
+pub async fn get_job_json(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let result = async {
+        let Caller(account) = Caller::from_request_parts(&mut parts, &state).await?;
+        let Path(id) = Path::<String>::from_request_parts(&mut parts, &state)
+            .await
+            .map_err(|e| AppError::bad_request("invalid_id", e.body_text()))?;
+        Ok::<_, AppError>(Json(state.service.get_job(account, parse_id(&id)?).await?).into_response())
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 pub async fn retry_job(

@@ -1,14 +1,21 @@
-//! The HTTP surface: REST API, sign-in, health, and the Leptos pages and server functions.
+//! The HTTP surface: REST API, downloads, CSV export, sign-in, health, and the Leptos
+//! pages and server functions.
 
 pub mod auth;
+mod editor;
 pub mod error;
+mod export;
 mod files;
 mod jobs;
 
 use crate::config::Config;
 use crate::service::Service;
 use app::port::SharedJobService;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{header, HeaderMap, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::*;
@@ -29,9 +36,65 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The page path that shares its URL with the API (`/jobs/{id}`).
+const DETAIL_PATH: &str = "/jobs/{id}";
+
+/// A browser navigating (HTML wanted, no API key) gets the page; anything else the JSON.
+fn wants_page(headers: &HeaderMap) -> bool {
+    let html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    html && !headers.contains_key("x-api-key") && !headers.contains_key(header::AUTHORIZATION)
+}
+
+/// Refuses state-changing requests that a browser says come from another site (forms,
+/// fetches, server functions alike). Scripts and curl send neither header and pass; they
+/// authenticate with an API key, which a browser never attaches on its own.
+async fn same_origin_guard(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let headers = request.headers();
+    let cross_site = match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some(site) => !matches!(site, "same-origin" | "none"),
+        None => match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
+            (Some(origin), Some(host)) => {
+                let origin = origin.to_str().unwrap_or("");
+                origin.split_once("://").map(|(_, h)| h) != host.to_str().ok()
+            }
+            _ => false,
+        },
+    };
+    if !safe && cross_site {
+        return error::AppError::Forbidden(
+            "this request came from another site and was refused; use the ccjobs dashboard itself, or the API with a key".into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
 pub fn router(state: AppState) -> Router {
     let port: SharedJobService = state.service.clone();
-    let routes = generate_route_list(app::App);
+    let context = move || provide_context(port.clone());
+    let options = state.leptos_options.clone();
+    let app_shell = move || app::shell(options.clone());
+    let (detail, pages): (Vec<_>, Vec<_>) = generate_route_list(app::App)
+        .into_iter()
+        .partition(|r| r.path() == DETAIL_PATH);
+    let detail_page = leptos_axum::render_route_with_context(detail, context.clone(), app_shell.clone());
+
+    let job_by_id = get(move |state: State<AppState>, request: Request<Body>| {
+        let detail_page = detail_page.clone();
+        async move {
+            if wants_page(request.headers()) {
+                detail_page(state, request).await
+            } else {
+                jobs::get_job_json(state, request).await
+            }
+        }
+    })
+    .delete(jobs::delete_job);
+
     let api = Router::new()
         .route(
             "/jobs",
@@ -39,9 +102,12 @@ pub fn router(state: AppState) -> Router {
                 .get(jobs::list_jobs)
                 .delete(jobs::delete_jobs),
         )
-        .route("/jobs/{id}", get(jobs::get_job).delete(jobs::delete_job))
+        .route("/jobs.csv", get(export::export_csv))
+        .route(DETAIL_PATH, job_by_id)
         .route("/jobs/{id}/retry", post(jobs::retry_job))
         .route("/jobs/{id}/files/{kind}", get(files::download))
+        .route("/jobs/{id}/editor", get(editor::open_in_editor))
+        .route("/download/{id}/{kind}", get(editor::signed_download))
         .route(
             "/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
@@ -51,15 +117,10 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-out", post(auth::sign_out))
         // Multipart bodies up to the configured limit, plus room for the config field.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
-    let options = state.leptos_options.clone();
     Router::new()
         .merge(api)
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(port.clone()),
-            move || app::shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn(same_origin_guard))
         .with_state(state)
 }

@@ -41,18 +41,18 @@ pub enum Outcome {
     Failed { error: String },
 }
 
-const SUMMARY_COLUMNS: &str = "id, created_at, job_type, status, source, source_profile, \
+pub(super) const SUMMARY_COLUMNS: &str = "id, created_at, job_type, status, source, source_profile, \
      target_profile, frame_rate, source_file_name, error_summary, retry_of";
 
 const JOB_COLUMNS: &str = "id, account_id, created_at, job_type, status, source, source_profile, \
      target_profile, frame_rate, source_file_name, target_file_name, description, error, \
      warnings, attempts, started_at, finished_at, retry_of";
 
-fn corrupt(what: &str, value: &str) -> StoreError {
+pub(super) fn corrupt(what: &str, value: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} {value:?}"))
 }
 
-fn job_id(s: &str) -> StoreResult<JobId> {
+pub(super) fn job_id(s: &str) -> StoreResult<JobId> {
     s.parse().map_err(|_| corrupt("job id", s))
 }
 
@@ -64,7 +64,7 @@ fn word<T: std::str::FromStr>(what: &str, s: &str) -> StoreResult<T> {
     s.parse().map_err(|_| corrupt(what, s))
 }
 
-fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
+pub(super) fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
     Ok(JobSummary {
         id: job_id(r.get("id"))?,
         created_at: Timestamp(r.get("created_at")),
@@ -105,7 +105,12 @@ fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
 }
 
 /// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's).
-fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, account: AccountId, filter: &JobFilter, now: Timestamp) {
+pub(super) fn push_filter(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    account: AccountId,
+    filter: &JobFilter,
+    now: Timestamp,
+) {
     qb.push(" where account_id = ").push_bind(account.to_string());
     if !filter.types.is_empty() {
         qb.push(" and job_type in (");
@@ -239,18 +244,50 @@ impl Store {
         });
 
         let limit = JobPage::COUNT_LIMIT;
-        let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
-        push_filter(&mut count, account, filter, now);
-        count.push(" limit ").push_bind(limit as i64 + 1).push(")");
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
-        let total = u64::try_from(total).unwrap_or(0);
+        let total = self.count_capped(account, filter, now, None).await?;
+        // Where this page starts: the rows newer than its first row, counted up to the cap.
+        let offset = match (jobs.first(), has_newer) {
+            (Some(first), true) => {
+                self.count_capped(account, filter, now, Some((first.created_at, first.id)))
+                    .await?
+            }
+            _ => 0,
+        };
         Ok(JobPage {
             jobs,
             next_cursor,
             prev_cursor,
             total: total.min(limit),
             total_is_lower_bound: total > limit,
+            offset: offset.min(limit),
         })
+    }
+
+    /// Matching rows (newer than `newer_than`, if given), counted up to COUNT_LIMIT + 1:
+    /// the cost of a count stays bounded however many jobs match.
+    async fn count_capped(
+        &self,
+        account: AccountId,
+        filter: &JobFilter,
+        now: Timestamp,
+        newer_than: Option<(Timestamp, JobId)>,
+    ) -> StoreResult<u64> {
+        let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
+        push_filter(&mut count, account, filter, now);
+        if let Some((created_at, id)) = newer_than {
+            count
+                .push(" and (created_at, id) > (")
+                .push_bind(created_at.0)
+                .push(", ")
+                .push_bind(id.to_string())
+                .push(")");
+        }
+        count
+            .push(" limit ")
+            .push_bind(JobPage::COUNT_LIMIT as i64 + 1)
+            .push(")");
+        let n: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     pub async fn get_job(&self, account: AccountId, id: JobId) -> StoreResult<Option<Job>> {
@@ -275,6 +312,20 @@ impl Store {
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
+        Ok(row.map(|r| FileRow {
+            name: r.get("name"),
+            content_type: r.get("content_type"),
+            data: r.get("data"),
+        }))
+    }
+
+    /// A stored file by job ID alone, for signed links (the signature stands for the account).
+    pub async fn get_file_unscoped(&self, id: JobId, kind: &str) -> StoreResult<Option<FileRow>> {
+        let row = sqlx::query("select name, content_type, data from job_files where job_id = ? and kind = ?")
+            .bind(id.to_string())
+            .bind(kind)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| FileRow {
             name: r.get("name"),
             content_type: r.get("content_type"),

@@ -4,9 +4,11 @@
 //! compile time, and the same code shape carries over to the PostgreSQL backend.
 
 mod accounts;
+mod export;
 mod jobs;
 
 pub use accounts::{AccountRow, NewAccount};
+pub use export::ExportRow;
 pub use jobs::{ClaimedJob, FileRow, NewJob, Outcome};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -28,6 +28,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         workers,
         max_upload_bytes: 1024 * 1024,
         secure_cookies: false,
+        editor_url_template: "https://editor.example/workorder?description=".into(),
     }
 }
 

@@ -1,0 +1,85 @@
+//! Reads for the CSV export and the detail view: batches in keyset order, lineage, settings.
+
+use super::jobs::{corrupt, job_id, push_filter, summary_from_row, SUMMARY_COLUMNS};
+use super::{now_ms, Store, StoreResult};
+use app::filter::JobFilter;
+use app::model::{AccountId, JobId, JobSummary};
+use app::time::Timestamp;
+use sqlx::sqlite::Sqlite;
+use sqlx::{QueryBuilder, Row};
+
+/// One exported row: the table's columns plus what only the export carries.
+#[derive(Debug, Clone)]
+pub struct ExportRow {
+    pub summary: JobSummary,
+    pub error: Option<String>,
+    pub finished_at: Option<Timestamp>,
+}
+
+impl Store {
+    /// The next `limit` rows of a filter, newest first, strictly older than `after`.
+    /// The export walks the whole view this way, one batch in memory at a time.
+    pub async fn export_batch(
+        &self,
+        account: AccountId,
+        filter: &JobFilter,
+        now: Timestamp,
+        after: Option<(Timestamp, JobId)>,
+        limit: u32,
+    ) -> StoreResult<Vec<ExportRow>> {
+        let mut qb =
+            QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS}, error, finished_at from jobs"));
+        push_filter(&mut qb, account, filter, now);
+        if let Some((created_at, id)) = after {
+            qb.push(" and (created_at, id) < (")
+                .push_bind(created_at.0)
+                .push(", ")
+                .push_bind(id.to_string())
+                .push(")");
+        }
+        qb.push(" order by created_at desc, id desc limit ")
+            .push_bind(i64::from(limit));
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExportRow {
+                    summary: summary_from_row(r)?,
+                    error: r.get("error"),
+                    finished_at: r.get::<Option<i64>, _>("finished_at").map(Timestamp),
+                })
+            })
+            .collect()
+    }
+
+    /// The jobs that retried this one.
+    pub async fn retried_as(&self, account: AccountId, id: JobId) -> StoreResult<Vec<JobId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select id from jobs where retry_of = ? and account_id = ? order by created_at, id",
+        )
+        .bind(id.to_string())
+        .bind(account.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        ids.iter().map(|s| job_id(s)).collect()
+    }
+
+    /// A server-wide setting, created with `make` on first use.
+    pub async fn setting_or_insert(&self, name: &str, make: impl FnOnce() -> String) -> StoreResult<String> {
+        let fresh = make();
+        sqlx::query("insert into settings (name, value) values (?, ?) on conflict (name) do nothing")
+            .bind(name)
+            .bind(&fresh)
+            .execute(&self.pool)
+            .await?;
+        let value: Option<String> = sqlx::query_scalar("select value from settings where name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        value.ok_or_else(|| corrupt("setting", name))
+    }
+
+    /// Milliseconds now, as the store sees it (one clock for filters and exports).
+    pub fn now(&self) -> Timestamp {
+        Timestamp(now_ms())
+    }
+}
