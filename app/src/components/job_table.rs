@@ -36,6 +36,7 @@ pub fn JobTable(jobs: Vec<JobSummary>, on_change: Callback<JobChange>) -> impl I
 fn JobRow(job: JobSummary, on_change: Callback<JobChange>) -> impl IntoView {
     let or_dash = |v: Option<String>| v.unwrap_or_else(|| DASH.to_string());
     let id = job.id;
+    let error_title = job.error_summary.clone().unwrap_or_default();
     view! {
         <tr data-job-id=id.to_string()>
             <td class="mono"><a href=format!("/jobs/{id}")>{id.to_string()}</a></td>
@@ -45,7 +46,7 @@ fn JobRow(job: JobSummary, on_change: Callback<JobChange>) -> impl IntoView {
             <td>{or_dash(job.target_profile)}</td>
             <td>{or_dash(job.frame_rate)}</td>
             <td><StatusBadge status=job.status/></td>
-            <td class="error" title=job.error_summary.clone().unwrap_or_default()>{or_dash(job.error_summary)}</td>
+            <td class="error"><div class="clamp" title=error_title>{or_dash(job.error_summary)}</div></td>
             <td>
                 <JobActions id status=job.status has_source=job.source_file_name.is_some() on_change/>
             </td>

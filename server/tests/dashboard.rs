@@ -1,0 +1,267 @@
+//! What the dashboard relies on from the server: the CSV export, the editor hand-off with
+//! signed links, the detail page sharing `/jobs/{id}` with the API, cross-site refusal.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+fn get(key: &str, uri: &str) -> Request<Body> {
+    Request::get(uri)
+        .header("x-api-key", key)
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn the_csv_export_streams_the_whole_filtered_view_safely() {
+    let app = TestApp::start(1).await;
+    let (_, good) = app
+        .submit(&app.key, CONVERT, Some(("good.srt", SRT.as_bytes())))
+        .await;
+    let (_, bad) = app
+        .submit(&app.key, CONVERT, Some(("=SUM(1,2).srt", b"1\n=oops\n")))
+        .await;
+    for job in [&good, &bad] {
+        app.wait_for_end(&app.key, job["id"].as_str().expect("id")).await;
+    }
+    let (status, headers, body) = app.send(get(&app.key, "/jobs.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().expect("ascii");
+    let today = app::time::Timestamp(ccjobs::store::now_ms()).to_rfc3339()[..10].to_string();
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"ccjobs-jobs-{today}.csv\"")
+    );
+
+    let mut reader = csv::Reader::from_reader(body.as_slice());
+    let header_row: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        header_row[..9],
+        [
+            "Job ID",
+            "Submitted",
+            "Type",
+            "Source profile",
+            "Target profile",
+            "Frame rate",
+            "Status",
+            "Error",
+            "Source file name"
+        ]
+    );
+    assert_eq!(header_row[9..], ["Job source", "Finished", "Retry of"]);
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("valid CSV");
+    assert_eq!(rows.len(), 2);
+    let failed = &rows[0];
+    assert_eq!(&failed[0], bad["id"].as_str().expect("id"), "newest first");
+    assert_eq!(&failed[6], "failed");
+    assert_eq!(
+        &failed[8], "'=SUM(1,2).srt",
+        "formula neutralised, comma kept inside the cell"
+    );
+    assert!(
+        failed[7].contains("expected a timing line"),
+        "full error: {}",
+        &failed[7]
+    );
+    assert_eq!(&failed[9], "api");
+    assert!(!failed[10].is_empty(), "finished time");
+
+    let (_, _, body) = app.send(get(&app.key, "/jobs.csv?status=passed")).await;
+    let text = String::from_utf8(body).expect("utf-8");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.contains(good["id"].as_str().expect("id")));
+}
+
+#[tokio::test]
+async fn the_export_walks_every_page_of_a_large_view() {
+    let app = TestApp::start(0).await;
+    for n in 0..2_050 {
+        let (status, _) = app
+            .submit(&app.key, CONVERT, Some((&format!("f{n}.srt"), SRT.as_bytes())))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, _, body) = app.send(get(&app.key, "/jobs.csv?type=convert")).await;
+    let mut reader = csv::Reader::from_reader(body.as_slice());
+    let ids: std::collections::HashSet<String> =
+        reader.records().map(|r| r.expect("row")[0].to_string()).collect();
+    assert_eq!(ids.len(), 2_050, "every job exactly once across batches");
+}
+
+#[tokio::test]
+async fn the_editor_hand_off_carries_a_signed_expiring_link_to_the_target() {
+    let app = TestApp::start(1).await;
+    let (_, job) = app
+        .submit(&app.key, CONVERT, Some(("ep.srt", SRT.as_bytes())))
+        .await;
+    let id = job["id"].as_str().expect("id").to_string();
+    app.wait_for_end(&app.key, &id).await;
+
+    let (status, headers, _) = app.send(get(&app.key, &format!("/jobs/{id}/editor"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().expect("ascii");
+    let encoded = location
+        .strip_prefix("https://editor.example/workorder?description=")
+        .expect("template");
+    let decoded: String = form_urlencoded::parse(format!("d={encoded}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let order: serde_json::Value = serde_json::from_str(&decoded).expect("work order JSON");
+    assert_eq!(order["job_id"], id.as_str());
+    assert_eq!(order["caption_file"]["name"], "ep.vtt");
+    let url = order["caption_file"]["url"].as_str().expect("url");
+    let path = &url[url.find("/download/").expect("signed path")..];
+
+    let anonymous = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
+    let (status, _, body) = app.send(anonymous(path)).await;
+    assert_eq!(status, StatusCode::OK, "no key needed with a valid signature");
+    assert_eq!(String::from_utf8(body).expect("utf-8"), VTT);
+
+    let tampered = path.replace("/target?", "/source?");
+    assert_eq!(app.send(anonymous(&tampered)).await.0, StatusCode::FORBIDDEN);
+    let expired = path.replacen("expires=", "expires=1", 1);
+    assert_eq!(app.send(anonymous(&expired)).await.0, StatusCode::FORBIDDEN);
+    let past = format!(
+        "/download/{id}/target?expires=1&signature={}",
+        app.instance
+            .state
+            .service
+            .signer()
+            .sign(id.parse().expect("id"), "target", 1)
+    );
+    let (status, _, body) = app.send(anonymous(&past)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(String::from_utf8_lossy(&body).contains("expired"));
+
+    let (_, failed) = app.submit(&app.key, CONVERT, Some(("x.srt", b"nonsense"))).await;
+    let failed_id = failed["id"].as_str().expect("id");
+    app.wait_for_end(&app.key, failed_id).await;
+    let (status, _, _) = app
+        .send(get(&app.key, &format!("/jobs/{failed_id}/editor")))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "only passed jobs go to the editor"
+    );
+}
+
+#[tokio::test]
+async fn a_browser_gets_the_detail_page_and_a_script_gets_json_at_the_same_url() {
+    let app = TestApp::start(1).await;
+    let (_, job) = app
+        .submit(&app.key, CONVERT, Some(("<b>x</b>.srt", b"garbage")))
+        .await;
+    let id = job["id"].as_str().expect("id").to_string();
+    app.wait_for_end(&app.key, &id).await;
+    let service = &app.instance.state.service;
+    let account = service
+        .store()
+        .account_by_name("alice")
+        .await
+        .expect("db")
+        .expect("alice");
+    let cookie = format!(
+        "ccjobs_session={}",
+        service.start_session(account.id).await.expect("session")
+    );
+
+    let page = Request::get(format!("/jobs/{id}"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, body) = app.send(page).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .expect("ascii")
+        .starts_with("text/html"));
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(
+        html.contains("Job Description") && html.contains("could not be read"),
+        "detail page"
+    );
+    assert!(
+        html.contains("&lt;b&gt;x&lt;/b&gt;.srt") && !html.contains("<b>x</b>.srt"),
+        "file names render as text"
+    );
+
+    let (status, json) = app.get(&app.key, &format!("/jobs/{id}")).await;
+    assert_eq!((status, json["id"].as_str()), (StatusCode::OK, Some(id.as_str())));
+    let signed_out = Request::get(format!("/jobs/{id}"))
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty());
+    let (status, headers, _) = app.send(signed_out.expect("request")).await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert_eq!(
+        headers[header::LOCATION].to_str().ok(),
+        Some(format!("/sign-in?next=%2Fjobs%2F{id}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_before_they_reach_a_handler() {
+    let app = TestApp::start(0).await;
+    let (_, job) = app
+        .submit(&app.key, CONVERT, Some(("a.srt", SRT.as_bytes())))
+        .await;
+    let id = job["id"].as_str().expect("id");
+    let service = &app.instance.state.service;
+    let account = service
+        .store()
+        .account_by_name("alice")
+        .await
+        .expect("db")
+        .expect("alice");
+    let cookie = format!(
+        "ccjobs_session={}",
+        service.start_session(account.id).await.expect("session")
+    );
+    for (site, origin) in [(Some("cross-site"), None), (None, Some("https://evil.example"))] {
+        let mut request = Request::post("/api/delete_job")
+            .header(header::COOKIE, &cookie)
+            .header(header::HOST, "127.0.0.1:3000")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        if let Some(origin) = origin {
+            request = request.header(header::ORIGIN, origin);
+        }
+        let (status, _) = app
+            .json(request.body(Body::from(format!("id={id}"))).expect("request"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        app.get(&app.key, &format!("/jobs/{id}")).await.0,
+        StatusCode::OK,
+        "still there"
+    );
+
+    let same = Request::post("/api/delete_job")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("id={id}")))
+        .expect("request");
+    assert_eq!(
+        app.send(same).await.0,
+        StatusCode::OK,
+        "the dashboard's own Delete works"
+    );
+    assert_eq!(
+        app.get(&app.key, &format!("/jobs/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+}
