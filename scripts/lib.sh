@@ -59,4 +59,5 @@ build_site() {
   mv -f "$SITE/pkg/ccjobs_bg.wasm" "$SITE/pkg/ccjobs.wasm"
   cp style/main.css "$SITE/pkg/ccjobs.css"
   cp -R public/. "$SITE/"
+  node scripts/precompress.js "$SITE/pkg"
 }

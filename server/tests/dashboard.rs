@@ -24,7 +24,8 @@ async fn the_csv_export_streams_the_whole_filtered_view_safely() {
         .submit(&app.key, CONVERT, Some(("=SUM(1,2).srt", b"1\n=oops\n")))
         .await;
     for job in [&good, &bad] {
-        app.wait_for_end(&app.key, job["id"].as_str().expect("id")).await;
+        app.wait_for_end(&app.key, job["id"].as_str().unwrap_or_else(|| panic!("{job}")))
+            .await;
     }
     let (status, headers, body) = app.send(get(&app.key, "/jobs.csv")).await;
     assert_eq!(status, StatusCode::OK);

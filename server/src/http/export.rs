@@ -4,7 +4,7 @@
 use super::auth::Caller;
 use super::error::AppError;
 use super::AppState;
-use crate::store::{ExportRow, Store};
+use crate::store::{ExportRow, Search, Store};
 use app::filter::{parse_list_query, JobFilter};
 use app::model::{AccountId, JobId};
 use app::time::Timestamp;
@@ -77,6 +77,7 @@ struct Cursor {
     store: Store,
     account: AccountId,
     filter: JobFilter,
+    search: Search,
     now: Timestamp,
     after: Option<(Timestamp, JobId)>,
     first: bool,
@@ -89,7 +90,7 @@ async fn next_chunk(mut c: Cursor) -> Result<Option<(bytes::Bytes, Cursor)>, std
     }
     let rows = c
         .store
-        .export_batch(c.account, &c.filter, c.now, c.after, BATCH)
+        .export_batch(c.account, &c.filter, c.now, c.after, &c.search, BATCH)
         .await
         .map_err(std::io::Error::other)?;
     c.done = rows.len() < BATCH as usize;
@@ -108,10 +109,12 @@ pub async fn export_csv(
         .map_err(|e| AppError::bad_request("invalid_filter", e.to_string()))?;
     let store = state.service.store().clone();
     let now = store.now();
+    let search = store.plan_search(&filter).await.map_err(AppError::internal)?;
     let start = Cursor {
         store,
         account,
         filter,
+        search,
         now,
         after: None,
         first: true,

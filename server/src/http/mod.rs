@@ -21,6 +21,8 @@ use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -117,10 +119,17 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/sign-out", post(auth::sign_out))
         // Multipart bodies up to the configured limit, plus room for the config field.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
+    // Built assets, precompressed at build time (scripts/precompress.js).
+    let pkg =
+        std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
+    let assets = ServeDir::new(pkg).precompressed_br().precompressed_gzip();
     Router::new()
         .merge(api)
+        .nest_service("/pkg", assets)
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(middleware::from_fn(same_origin_guard))
+        // Brotli or gzip for whatever the client accepts: the WASM bundle shrinks ~3x.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }

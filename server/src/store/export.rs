@@ -1,6 +1,7 @@
 //! Reads for the CSV export and the detail view: batches in keyset order, lineage, settings.
 
-use super::jobs::{corrupt, job_id, push_filter, summary_from_row, SUMMARY_COLUMNS};
+use super::jobs::{corrupt, job_id, summary_from_row, SUMMARY_COLUMNS};
+use super::search::{push_filter, Search};
 use super::{now_ms, Store, StoreResult};
 use app::filter::JobFilter;
 use app::model::{AccountId, JobId, JobSummary};
@@ -25,11 +26,12 @@ impl Store {
         filter: &JobFilter,
         now: Timestamp,
         after: Option<(Timestamp, JobId)>,
+        search: &Search,
         limit: u32,
     ) -> StoreResult<Vec<ExportRow>> {
         let mut qb =
             QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS}, error, finished_at from jobs"));
-        push_filter(&mut qb, account, filter, now);
+        push_filter(&mut qb, account, filter, now, search);
         if let Some((created_at, id)) = after {
             qb.push(" and (created_at, id) < (")
                 .push_bind(created_at.0)

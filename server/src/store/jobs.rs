@@ -1,5 +1,6 @@
 //! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
 
+use super::search::{push_filter, Search};
 use super::{now_ms, Store, StoreError, StoreResult};
 use app::description::JobDescription;
 use app::filter::{Cursor, JobFilter, PageRequest};
@@ -104,53 +105,13 @@ fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
     })
 }
 
-/// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's).
-pub(super) fn push_filter(
-    qb: &mut QueryBuilder<'_, Sqlite>,
-    account: AccountId,
-    filter: &JobFilter,
-    now: Timestamp,
-) {
-    qb.push(" where account_id = ").push_bind(account.to_string());
-    if !filter.types.is_empty() {
-        qb.push(" and job_type in (");
-        let mut list = qb.separated(", ");
-        for t in &filter.types {
-            list.push_bind(t.as_str());
-        }
-        qb.push(")");
-    }
-    if !filter.statuses.is_empty() {
-        qb.push(" and status in (");
-        let mut list = qb.separated(", ");
-        for s in &filter.statuses {
-            list.push_bind(s.as_str());
-        }
-        qb.push(")");
-    }
-    if let Some(range) = &filter.range {
-        let (from, to) = range.bounds(now);
-        if let Some(from) = from {
-            qb.push(" and created_at >= ").push_bind(from.0);
-        }
-        if let Some(to) = to {
-            qb.push(" and created_at < ").push_bind(to.0);
-        }
-    }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        qb.push(" and (id like ")
-            .push_bind(format!("{}%", escaped.to_ascii_lowercase()))
-            .push(" escape '\\' or source_file_name like ")
-            .push_bind(format!("%{escaped}%"))
-            .push(" escape '\\')");
-    }
-}
-
 impl Store {
     pub async fn insert_job(&self, job: &NewJob) -> StoreResult<()> {
         let d = &job.description;
-        let mut tx = self.pool.begin().await?;
+        // `begin immediate`: take the write lock up front. A deferred transaction that reads
+        // first can fail at once with "database is locked" when another writer commits in
+        // between (SQLite's BUSY_SNAPSHOT), busy timeout or not.
+        let mut tx = self.pool.begin_with("begin immediate").await?;
         sqlx::query(
             "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
              source_profile, target_profile, frame_rate, source_file_name, description) \
@@ -185,9 +146,10 @@ impl Store {
         page: &PageRequest,
     ) -> StoreResult<JobPage> {
         let now = Timestamp(now_ms());
+        let search = self.plan_search(filter).await?;
         let size = page.size.get() as usize;
         let mut qb = QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS} from jobs"));
-        push_filter(&mut qb, account, filter, now);
+        push_filter(&mut qb, account, filter, now, &search);
         let newer = matches!(page.cursor, Some(Cursor::Before { .. }));
         match page.cursor {
             Some(Cursor::After { created_at, id }) => {
@@ -244,11 +206,11 @@ impl Store {
         });
 
         let limit = JobPage::COUNT_LIMIT;
-        let total = self.count_capped(account, filter, now, None).await?;
+        let total = self.count_capped(account, filter, now, &search, None).await?;
         // Where this page starts: the rows newer than its first row, counted up to the cap.
         let offset = match (jobs.first(), has_newer) {
             (Some(first), true) => {
-                self.count_capped(account, filter, now, Some((first.created_at, first.id)))
+                self.count_capped(account, filter, now, &search, Some((first.created_at, first.id)))
                     .await?
             }
             _ => 0,
@@ -270,10 +232,11 @@ impl Store {
         account: AccountId,
         filter: &JobFilter,
         now: Timestamp,
+        search: &Search,
         newer_than: Option<(Timestamp, JobId)>,
     ) -> StoreResult<u64> {
         let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
-        push_filter(&mut count, account, filter, now);
+        push_filter(&mut count, account, filter, now, search);
         if let Some((created_at, id)) = newer_than {
             count
                 .push(" and (created_at, id) > (")
@@ -407,7 +370,7 @@ impl Store {
                 None
             }
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with("begin immediate").await?;
         let updated = sqlx::query(
             "update jobs set status = ?, finished_at = ?, error = ?, error_summary = ?, warnings = ?, \
              target_file_name = ?, lease_token = null, lease_until = null \

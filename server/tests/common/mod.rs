@@ -42,6 +42,8 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(workers: usize) -> Self {
+        // Server logs (internal errors' causes) show up with a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         Self::open(dir, workers).await
     }

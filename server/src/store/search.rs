@@ -1,0 +1,134 @@
+//! The filter as SQL, shared by the list, the counts and the export; and the search plan.
+//!
+//! Search (`q`) matches a job ID prefix or a substring of the source file name. A
+//! substring cannot use a b-tree index, so file names have a trigram FTS5 index. That
+//! index is the fast path when few rows match; when very many match (a common word such as
+//! "episode"), walking the newest-first index and testing each row with LIKE finds a page
+//! sooner than gathering and sorting every match. One capped FTS count picks the path.
+
+use super::{Store, StoreResult};
+use app::filter::JobFilter;
+use app::model::{AccountId, JobPage};
+use app::time::Timestamp;
+use sqlx::sqlite::Sqlite;
+use sqlx::QueryBuilder;
+
+/// How `q` is matched, decided once per request.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Lowercase, when `q` could be the start of a job ID.
+    id_prefix: Option<String>,
+    names: Option<NameMatch>,
+}
+
+#[derive(Debug, Clone)]
+enum NameMatch {
+    /// An FTS5 phrase: few rows match.
+    Index(String),
+    /// A LIKE pattern: many rows match, or `q` is shorter than a trigram.
+    Scan(String),
+}
+
+impl Store {
+    pub async fn plan_search(&self, filter: &JobFilter) -> StoreResult<Search> {
+        let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+            return Ok(Search::default());
+        };
+        let id_prefix = q
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == '-')
+            .then(|| q.to_ascii_lowercase());
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        );
+        if q.chars().count() < 3 {
+            return Ok(Search {
+                id_prefix,
+                names: Some(NameMatch::Scan(like)),
+            });
+        }
+        let phrase = format!("\"{}\"", q.replace('"', "\"\""));
+        let matches: i64 = sqlx::query_scalar(
+            "select count(*) from (select rowid from jobs_file_names where jobs_file_names match ? limit ?)",
+        )
+        .bind(&phrase)
+        .bind(JobPage::COUNT_LIMIT as i64 + 1)
+        .fetch_one(&self.pool)
+        .await?;
+        let names = if matches as u64 > JobPage::COUNT_LIMIT {
+            NameMatch::Scan(like)
+        } else {
+            NameMatch::Index(phrase)
+        };
+        Ok(Search {
+            id_prefix,
+            names: Some(names),
+        })
+    }
+}
+
+/// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's).
+pub fn push_filter(
+    qb: &mut QueryBuilder<'_, Sqlite>,
+    account: AccountId,
+    filter: &JobFilter,
+    now: Timestamp,
+    search: &Search,
+) {
+    qb.push(" where account_id = ").push_bind(account.to_string());
+    if !filter.types.is_empty() {
+        qb.push(" and job_type in (");
+        let mut list = qb.separated(", ");
+        for t in &filter.types {
+            list.push_bind(t.as_str());
+        }
+        qb.push(")");
+    }
+    if !filter.statuses.is_empty() {
+        qb.push(" and status in (");
+        let mut list = qb.separated(", ");
+        for s in &filter.statuses {
+            list.push_bind(s.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(range) = &filter.range {
+        let (from, to) = range.bounds(now);
+        if let Some(from) = from {
+            qb.push(" and created_at >= ").push_bind(from.0);
+        }
+        if let Some(to) = to {
+            qb.push(" and created_at < ").push_bind(to.0);
+        }
+    }
+    if search.id_prefix.is_none() && search.names.is_none() {
+        return;
+    }
+    qb.push(" and (");
+    if let Some(prefix) = &search.id_prefix {
+        // IDs are lowercase hex and '-', all below '~': a range on the primary key.
+        qb.push("(id >= ")
+            .push_bind(prefix.clone())
+            .push(" and id < ")
+            .push_bind(format!("{prefix}~"))
+            .push(")");
+        qb.push(" or ");
+    }
+    match &search.names {
+        Some(NameMatch::Index(phrase)) => {
+            qb.push("rowid in (select rowid from jobs_file_names where jobs_file_names match ")
+                .push_bind(phrase.clone())
+                .push(")");
+        }
+        Some(NameMatch::Scan(like)) => {
+            qb.push("source_file_name like ")
+                .push_bind(like.clone())
+                .push(" escape '\\'");
+        }
+        None => {
+            qb.push("0");
+        }
+    }
+    qb.push(")");
+}
