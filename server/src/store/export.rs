@@ -3,7 +3,7 @@
 use super::jobs::{corrupt, job_id, summary_from_row, SUMMARY_COLUMNS};
 use super::search::{push_filter, Search};
 use super::{now_ms, Store, StoreResult};
-use app::filter::JobFilter;
+use app::filter::{Cursor, JobFilter};
 use app::model::{AccountId, JobId, JobSummary};
 use app::time::Timestamp;
 use sqlx::sqlite::Sqlite;
@@ -31,14 +31,8 @@ impl Store {
     ) -> StoreResult<Vec<ExportRow>> {
         let mut qb =
             QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS}, error, finished_at from jobs"));
-        push_filter(&mut qb, account, filter, now, search);
-        if let Some((created_at, id)) = after {
-            qb.push(" and (created_at, id) < (")
-                .push_bind(created_at.0)
-                .push(", ")
-                .push_bind(id.to_string())
-                .push(")");
-        }
+        let after = after.map(|(created_at, id)| Cursor::After { created_at, id });
+        push_filter(&mut qb, account, filter, now, search, after);
         qb.push(" order by created_at desc, id desc limit ")
             .push_bind(i64::from(limit));
         let rows = qb.build().fetch_all(&self.pool).await?;

@@ -149,32 +149,32 @@ impl Store {
         let search = self.plan_search(filter).await?;
         let size = page.size.get() as usize;
         let mut qb = QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS} from jobs"));
-        push_filter(&mut qb, account, filter, now, &search);
+        push_filter(&mut qb, account, filter, now, &search, page.cursor);
         let newer = matches!(page.cursor, Some(Cursor::Before { .. }));
-        match page.cursor {
-            Some(Cursor::After { created_at, id }) => {
-                qb.push(" and (created_at, id) < (")
-                    .push_bind(created_at.0)
-                    .push(", ")
-                    .push_bind(id.to_string())
-                    .push(")");
-            }
-            Some(Cursor::Before { created_at, id }) => {
-                qb.push(" and (created_at, id) > (")
-                    .push_bind(created_at.0)
-                    .push(", ")
-                    .push_bind(id.to_string())
-                    .push(")");
-            }
-            None => {}
-        }
         qb.push(if newer {
             " order by created_at asc, id asc"
         } else {
             " order by created_at desc, id desc"
         });
         qb.push(" limit ").push_bind(size as i64 + 1);
-        let rows = qb.build().fetch_all(&self.pool).await?;
+        // The page and its two counts are independent queries: run them side by side on
+        // separate connections, so a slow count adds nothing to the page's own time.
+        // Where the page starts is counted from the cursor: rows newer than a Next page's
+        // first row are those at or above its cursor; a Previous page ends just above its
+        // cursor.
+        let newer_than = page.cursor.map(|c| match c {
+            Cursor::After { created_at, id } | Cursor::Before { created_at, id } => (created_at, id),
+        });
+        let (rows, total, above_cursor) = tokio::try_join!(
+            async { Ok(qb.build().fetch_all(&self.pool).await?) },
+            self.count_capped(account, filter, now, &search, None),
+            async {
+                match newer_than {
+                    Some(key) => self.count_capped(account, filter, now, &search, Some(key)).await,
+                    None => Ok(0),
+                }
+            },
+        )?;
         let mut jobs = rows
             .iter()
             .map(summary_from_row)
@@ -204,17 +204,14 @@ impl Store {
             }
             .encode()
         });
-
-        let limit = JobPage::COUNT_LIMIT;
-        let total = self.count_capped(account, filter, now, &search, None).await?;
-        // Where this page starts: the rows newer than its first row, counted up to the cap.
-        let offset = match (jobs.first(), has_newer) {
-            (Some(first), true) => {
-                self.count_capped(account, filter, now, &search, Some((first.created_at, first.id)))
-                    .await?
-            }
-            _ => 0,
+        let offset = match page.cursor {
+            None => 0,
+            // The cursor row itself was the previous page's last row.
+            Some(Cursor::After { .. }) => above_cursor + 1,
+            Some(Cursor::Before { .. }) if !has_newer => 0,
+            Some(Cursor::Before { .. }) => above_cursor.saturating_sub(jobs.len() as u64),
         };
+        let limit = JobPage::COUNT_LIMIT;
         Ok(JobPage {
             jobs,
             next_cursor,
@@ -236,15 +233,8 @@ impl Store {
         newer_than: Option<(Timestamp, JobId)>,
     ) -> StoreResult<u64> {
         let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
-        push_filter(&mut count, account, filter, now, search);
-        if let Some((created_at, id)) = newer_than {
-            count
-                .push(" and (created_at, id) > (")
-                .push_bind(created_at.0)
-                .push(", ")
-                .push_bind(id.to_string())
-                .push(")");
-        }
+        let newer_than = newer_than.map(|(created_at, id)| Cursor::Before { created_at, id });
+        push_filter(&mut count, account, filter, now, search, newer_than);
         count
             .push(" limit ")
             .push_bind(JobPage::COUNT_LIMIT as i64 + 1)

@@ -7,7 +7,7 @@
 //! sooner than gathering and sorting every match. One capped FTS count picks the path.
 
 use super::{Store, StoreResult};
-use app::filter::JobFilter;
+use app::filter::{Cursor, JobFilter};
 use app::model::{AccountId, JobPage};
 use app::time::Timestamp;
 use sqlx::sqlite::Sqlite;
@@ -68,15 +68,26 @@ impl Store {
     }
 }
 
-/// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's).
+/// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's), and
+/// the keyset position: `After` = strictly older than the key, `Before` = strictly newer.
 pub fn push_filter(
     qb: &mut QueryBuilder<'_, Sqlite>,
     account: AccountId,
     filter: &JobFilter,
     now: Timestamp,
     search: &Search,
+    keyset: Option<Cursor>,
 ) {
-    qb.push(" where account_id = ").push_bind(account.to_string());
+    // With few search matches, the matches must drive the query: `+account_id` keeps the
+    // planner from walking the account's whole index and testing each row against them.
+    let account_column = match search.names {
+        Some(NameMatch::Index(_)) => "+account_id",
+        _ => "account_id",
+    };
+    qb.push(" where ")
+        .push(account_column)
+        .push(" = ")
+        .push_bind(account.to_string());
     if !filter.types.is_empty() {
         qb.push(" and job_type in (");
         let mut list = qb.separated(", ");
@@ -93,14 +104,38 @@ pub fn push_filter(
         }
         qb.push(")");
     }
-    if let Some(range) = &filter.range {
-        let (from, to) = range.bounds(now);
-        if let Some(from) = from {
-            qb.push(" and created_at >= ").push_bind(from.0);
+    // One lower and one upper bound on created_at, the tighter of the date range's and the
+    // cursor's: SQLite ranges an index scan on one bound per side, and a loose one can make
+    // it walk a whole date range that the cursor has already left behind.
+    let (mut from, mut to) = filter.range.as_ref().map_or((None, None), |r| r.bounds(now));
+    match keyset {
+        Some(Cursor::After { created_at, id }) => {
+            if to.is_none_or(|t| created_at.0 < t.0) {
+                to = Some(Timestamp(created_at.0 + 1));
+            }
+            qb.push(" and (created_at, id) < (")
+                .push_bind(created_at.0)
+                .push(", ")
+                .push_bind(id.to_string())
+                .push(")");
         }
-        if let Some(to) = to {
-            qb.push(" and created_at < ").push_bind(to.0);
+        Some(Cursor::Before { created_at, id }) => {
+            if from.is_none_or(|f| created_at.0 > f.0) {
+                from = Some(created_at);
+            }
+            qb.push(" and (created_at, id) > (")
+                .push_bind(created_at.0)
+                .push(", ")
+                .push_bind(id.to_string())
+                .push(")");
         }
+        None => {}
+    }
+    if let Some(from) = from {
+        qb.push(" and created_at >= ").push_bind(from.0);
+    }
+    if let Some(to) = to {
+        qb.push(" and created_at < ").push_bind(to.0);
     }
     if search.id_prefix.is_none() && search.names.is_none() {
         return;
