@@ -111,9 +111,9 @@ impl Service {
     }
 
     async fn enqueue(&self, job: NewJob) -> Result<Job, ServiceError> {
-        self.store.insert_job(&job).await?;
+        let stored = self.store.insert_job(&job).await?;
         self.wake.notify_one();
-        self.get_job(job.account, job.id).await
+        Ok(stored)
     }
 
     pub async fn list_jobs(

@@ -106,7 +106,9 @@ fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
 }
 
 impl Store {
-    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<()> {
+    /// Stores a queued job with its source file; returns it as stored (before any worker
+    /// can claim it).
+    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Job> {
         let d = &job.description;
         // `begin immediate`: take the write lock up front. A deferred transaction that reads
         // first can fail at once with "database is locked" when another writer commits in
@@ -133,8 +135,12 @@ impl Store {
         if let Some(file) = &job.source_file {
             insert_file(&mut tx, job.id, "source", file).await?;
         }
+        let row = sqlx::query(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
+            .bind(job.id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(())
+        job_from_row(&row)
     }
 
     /// One page, newest first, keyset over `(created_at, id)`: the cost does not grow with
