@@ -164,17 +164,7 @@ async fn a_browser_gets_the_detail_page_and_a_script_gets_json_at_the_same_url()
         .await;
     let id = job["id"].as_str().expect("id").to_string();
     app.wait_for_end(&app.key, &id).await;
-    let service = &app.instance.state.service;
-    let account = service
-        .store()
-        .account_by_name("alice")
-        .await
-        .expect("db")
-        .expect("alice");
-    let cookie = format!(
-        "ccjobs_session={}",
-        service.start_session(account.id).await.expect("session")
-    );
+    let cookie = app.session_cookie().await;
 
     let page = Request::get(format!("/jobs/{id}"))
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
@@ -217,17 +207,7 @@ async fn cross_site_posts_are_refused_before_they_reach_a_handler() {
         .submit(&app.key, CONVERT, Some(("a.srt", SRT.as_bytes())))
         .await;
     let id = job["id"].as_str().expect("id");
-    let service = &app.instance.state.service;
-    let account = service
-        .store()
-        .account_by_name("alice")
-        .await
-        .expect("db")
-        .expect("alice");
-    let cookie = format!(
-        "ccjobs_session={}",
-        service.start_session(account.id).await.expect("session")
-    );
+    let cookie = app.session_cookie().await;
     for (site, origin) in [(Some("cross-site"), None), (None, Some("https://evil.example"))] {
         let mut request = Request::post("/api/delete_job")
             .header(header::COOKIE, &cookie)

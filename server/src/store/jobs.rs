@@ -65,6 +65,14 @@ fn word<T: std::str::FromStr>(what: &str, s: &str) -> StoreResult<T> {
     s.parse().map_err(|_| corrupt(what, s))
 }
 
+fn file_from_row(r: &SqliteRow) -> FileRow {
+    FileRow {
+        name: r.get("name"),
+        content_type: r.get("content_type"),
+        data: r.get("data"),
+    }
+}
+
 pub(super) fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
     Ok(JobSummary {
         id: job_id(r.get("id"))?,
@@ -271,11 +279,7 @@ impl Store {
         .bind(kind)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| FileRow {
-            name: r.get("name"),
-            content_type: r.get("content_type"),
-            data: r.get("data"),
-        }))
+        Ok(row.as_ref().map(file_from_row))
     }
 
     /// A stored file by job ID alone, for signed links (the signature stands for the account).
@@ -285,11 +289,7 @@ impl Store {
             .bind(kind)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| FileRow {
-            name: r.get("name"),
-            content_type: r.get("content_type"),
-            data: r.get("data"),
-        }))
+        Ok(row.as_ref().map(file_from_row))
     }
 
     /// Deletes a job with its files, in one transaction (files go by `on delete cascade`).

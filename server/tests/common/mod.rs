@@ -74,6 +74,21 @@ impl TestApp {
         self.dir
     }
 
+    /// A signed-in session of the test account, as a `Cookie` header value.
+    pub async fn session_cookie(&self) -> String {
+        let service = &self.instance.state.service;
+        let account = service
+            .store()
+            .account_by_name("alice")
+            .await
+            .expect("db")
+            .expect("alice");
+        format!(
+            "ccjobs_session={}",
+            service.start_session(account.id).await.expect("session")
+        )
+    }
+
     pub fn router(&self) -> Router {
         self.instance.router.clone()
     }
