@@ -14,7 +14,11 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 pub fn duration_text(ms: i64) -> String {
     match ms {
         ..=999 => format!("{} ms", ms.max(0)),
-        1_000..=59_999 => format!("{:.1} s", ms as f64 / 1000.0),
+        // Integer arithmetic: float formatting would add ~20 KB to the WASM bundle.
+        1_000..=59_999 => {
+            let tenths = (ms + 50) / 100;
+            format!("{}.{} s", tenths / 10, tenths % 10)
+        }
         _ => format!("{} min {:02} s", ms / 60_000, ms / 1000 % 60),
     }
 }
@@ -146,6 +150,7 @@ mod tests {
     fn durations_read_naturally() {
         assert_eq!(duration_text(850), "850 ms");
         assert_eq!(duration_text(12_345), "12.3 s");
+        assert_eq!(duration_text(12_960), "13.0 s");
         assert_eq!(duration_text(245_000), "4 min 05 s");
     }
 }
