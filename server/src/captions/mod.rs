@@ -4,10 +4,15 @@
 //! optional reader and writer. Adding a format is adding a module and one line to
 //! [`FORMATS`].
 
+mod encoding;
 mod model;
+mod sbv;
 mod srt;
+mod text;
 mod vtt;
+mod vtt_read;
 
+pub use encoding::{decode, Decoded};
 pub use model::{Cue, Document};
 
 /// Why a caption file could not be read. Says where and what was expected.
@@ -16,9 +21,9 @@ pub enum ParseError {
     #[error("line {line}: {message}")]
     AtLine { line: usize, message: String },
     #[error(
-        "the file is not UTF-8 text (first bad byte at offset {offset}); save it as UTF-8 and submit again"
+        "the file is not valid {encoding} text (first bad byte at offset {offset}); save it as UTF-8 and submit again"
     )]
-    Encoding { offset: usize },
+    Encoding { offset: usize, encoding: &'static str },
     #[error("the file has no captions")]
     Empty,
 }
@@ -43,7 +48,7 @@ pub struct Format {
 }
 
 /// Every format ccjobs knows.
-pub static FORMATS: &[Format] = &[srt::FORMAT, vtt::FORMAT];
+pub static FORMATS: &[Format] = &[srt::FORMAT, vtt::FORMAT, sbv::FORMAT, text::FORMAT];
 
 /// The format with this exact profile name.
 pub fn format(profile: &str) -> Option<&'static Format> {
@@ -68,12 +73,27 @@ pub fn writable_profiles() -> Vec<&'static str> {
         .collect()
 }
 
-/// Decodes a text caption file: UTF-8, with or without a byte-order mark.
-pub fn decode_text(bytes: &[u8]) -> Result<&str, ParseError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| ParseError::Encoding {
-        offset: e.valid_up_to(),
-    })
+/// A line without inline markup: `<i>`, `<font color=…>` and the like go, text stays.
+pub(crate) fn strip_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let tag_like = tail[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
+        match tail.find('>').filter(|_| tag_like) {
+            Some(end) => rest = &tail[end + 1..],
+            None => {
+                out.push('<');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Formats milliseconds as `HH:MM:SS` plus `sep` and milliseconds (`,` for SRT, `.` for VTT).
@@ -109,11 +129,5 @@ mod tests {
              2\n00:01:02.030 --> 01:00:00.000\nTom &amp; Jerry\nsecond line\n"
         );
         assert!(out.warnings.is_empty());
-    }
-
-    #[test]
-    fn decodes_utf8_with_bom_and_points_at_bad_bytes() {
-        assert_eq!(decode_text(b"\xEF\xBB\xBFhi"), Ok("hi"));
-        assert_eq!(decode_text(b"ok\xFFno"), Err(ParseError::Encoding { offset: 2 }));
     }
 }

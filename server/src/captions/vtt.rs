@@ -8,7 +8,7 @@ pub const FORMAT: Format = Format {
     profile: "WebVTT",
     extension: "vtt",
     content_type: "text/vtt; charset=utf-8",
-    read: None,
+    read: Some(super::vtt_read::read),
     write: Some(write),
 };
 

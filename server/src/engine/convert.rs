@@ -1,6 +1,6 @@
 //! The `convert` runner: source profile's reader, then target profile's writer.
 
-use crate::captions::{self, decode_text};
+use crate::captions::{self, decode};
 use crate::store::{FileRow, Outcome};
 use app::model::Job;
 
@@ -27,12 +27,18 @@ fn convert(job: &Job, source: Option<&FileRow>) -> Result<(FileRow, Vec<String>)
         .write
         .ok_or_else(|| format!("target_profile {to:?} cannot be written by this server"))?;
 
-    let text = decode_text(&source.data)
-        .map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?;
-    let doc = reader(text).map_err(|e| {
+    let decoded =
+        decode(&source.data).map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?;
+    let doc = reader(&decoded.text).map_err(|e| {
         format!("{:?} could not be read as {from}: {e}. Check that the file is {from}, or set source_profile to the file's real format.", source.name)
     })?;
     let mut warnings = doc.warnings.clone();
+    if decoded.encoding == "Windows-1252" {
+        warnings.push(format!(
+            "{:?} is not UTF-8; it was read as Windows-1252. If accented letters look wrong, save it as UTF-8 and submit again",
+            source.name
+        ));
+    }
     let written = writer(&doc);
     warnings.extend(written.warnings);
     let stem = source

@@ -7,6 +7,7 @@ pub mod error;
 mod export;
 mod files;
 mod jobs;
+mod profiles;
 
 use crate::config::Config;
 use crate::service::Service;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/files/{kind}", get(files::download))
         .route("/jobs/{id}/editor", get(editor::open_in_editor))
         .route("/download/{id}/{kind}", get(editor::signed_download))
+        .route("/profiles", get(profiles::list_profiles))
         .route(
             "/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),

@@ -1,0 +1,124 @@
+//! YouTube SBV (`.sbv`), profile `YouTube SBV`: blocks of `H:MM:SS.mmm,H:MM:SS.mmm` then
+//! text lines, separated by blank lines (YouTube Help, "Supported subtitle and closed
+//! caption files").
+
+use super::{Cue, Document, Format, ParseError, Written};
+
+pub const FORMAT: Format = Format {
+    profile: "YouTube SBV",
+    extension: "sbv",
+    content_type: "text/plain; charset=utf-8",
+    read: Some(read),
+    write: Some(write),
+};
+
+fn parse_clock(s: &str) -> Option<i64> {
+    let (hms, ms) = s.trim().split_once('.')?;
+    let mut parts = hms.split(':');
+    let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits =
+        |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
+    if parts.next().is_some() || ms.len() != 3 {
+        return None;
+    }
+    let (h, m, sec, ms) = (digits(h)?, digits(m)?, digits(sec)?, digits(ms)?);
+    (m < 60 && sec < 60).then_some(((h * 60 + m) * 60 + sec) * 1000 + ms)
+}
+
+fn clock(ms: i64) -> String {
+    let ms = ms.max(0);
+    format!(
+        "{}:{:02}:{:02}.{:03}",
+        ms / 3_600_000,
+        ms / 60_000 % 60,
+        ms / 1000 % 60,
+        ms % 1000
+    )
+}
+
+fn read(text: &str) -> Result<Document, ParseError> {
+    let mut doc = Document::default();
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end()))
+        .peekable();
+    loop {
+        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
+        let Some((n, timing)) = lines.next() else { break };
+        let (start, end) = timing
+            .split_once(',')
+            .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
+            .ok_or_else(|| ParseError::AtLine {
+                line: n,
+                message: format!(
+                    "expected a timing line like 0:00:01.000,0:00:02.500, found {:?}",
+                    timing.chars().take(60).collect::<String>()
+                ),
+            })?;
+        if end < start {
+            return Err(ParseError::AtLine {
+                line: n,
+                message: "the cue ends before it starts".into(),
+            });
+        }
+        let mut text_lines = Vec::new();
+        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
+            text_lines.push(l.to_string());
+        }
+        doc.cues.push(Cue {
+            id: None,
+            start_ms: start,
+            end_ms: end,
+            lines: text_lines,
+        });
+    }
+    if doc.cues.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    Ok(doc)
+}
+
+fn write(doc: &Document) -> Written {
+    let mut out = String::new();
+    let mut styled = false;
+    for cue in &doc.cues {
+        out.push_str(&format!("{},{}\n", clock(cue.start_ms), clock(cue.end_ms)));
+        for line in cue.lines.iter().filter(|l| !l.trim().is_empty()) {
+            let plain = super::strip_tags(line);
+            styled |= plain != *line;
+            out.push_str(&plain);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    let warnings = if styled {
+        vec!["YouTube SBV has no styling; italic, bold and underline were dropped".to_string()]
+    } else {
+        Vec::new()
+    };
+    Written {
+        bytes: out.into_bytes(),
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_explains_bad_timing() {
+        let doc =
+            read("0:00:01.000,0:00:02.500\nHello\nthere\n\n1:02:03.004,1:02:04.000\nBye\n").expect("parses");
+        assert_eq!((doc.cues[1].start_ms, doc.cues[0].lines.len()), (3_723_004, 2));
+        let again = read(std::str::from_utf8(&write(&doc).bytes).expect("utf-8")).expect("re-parses");
+        assert_eq!(doc, again);
+        let err = read("0:00:01,0:00:02\nx").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("line 1: expected a timing line like 0:00:01.000,0:00:02.500"),
+            "{err}"
+        );
+    }
+}

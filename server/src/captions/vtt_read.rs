@@ -1,0 +1,207 @@
+//! The WebVTT reader, per W3C "WebVTT: The Web Video Text Tracks Format": §4.1 file
+//! structure (the `WEBVTT` line, NOTE, STYLE and REGION blocks, which are skipped), §4.3
+//! timestamps (`mm:ss.ttt` or `hh:mm:ss.ttt`), §4.2.2 cue text (entities decoded; `<i>`,
+//! `<b>`, `<u>` kept; voice, class, ruby, language spans and timestamp tags dropped with
+//! their text kept).
+
+use super::{Cue, Document, ParseError};
+
+/// `hh:mm:ss.ttt` or `mm:ss.ttt`.
+fn parse_timestamp(s: &str) -> Option<i64> {
+    let (clock, ms) = s.split_once('.')?;
+    let parts: Vec<&str> = clock.split(':').collect();
+    let digits =
+        |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
+    if ms.len() != 3 {
+        return None;
+    }
+    let (h, m, sec) = match parts.as_slice() {
+        [m, s] if m.len() == 2 => (0, digits(m)?, digits(s)?),
+        [h, m, s] if h.len() >= 2 && m.len() == 2 => (digits(h)?, digits(m)?, digits(s)?),
+        _ => return None,
+    };
+    if m > 59 || sec > 59 {
+        return None;
+    }
+    Some(((h * 60 + m) * 60 + sec) * 1000 + digits(ms)?)
+}
+
+fn parse_timing(line: &str) -> Option<(i64, i64, bool)> {
+    let (start, rest) = line.split_once("-->")?;
+    let mut rest = rest.split_whitespace();
+    let end = rest.next()?;
+    Some((
+        parse_timestamp(start.trim())?,
+        parse_timestamp(end)?,
+        rest.next().is_some(),
+    ))
+}
+
+const KEPT: [&str; 6] = ["i", "/i", "b", "/b", "u", "/u"];
+
+/// Cue text to the model's line form: entities decoded, shared tags kept, others dropped.
+fn cue_line(line: &str, dropped: &mut bool) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            if let Some(end) = rest.find('>') {
+                let tag = &rest[1..end];
+                let name = tag.split(['.', ' ']).next().unwrap_or("").to_ascii_lowercase();
+                if KEPT.contains(&name.as_str()) {
+                    out.push('<');
+                    out.push_str(&name);
+                    out.push('>');
+                } else {
+                    *dropped = true;
+                }
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        if c == '&' {
+            let entities = [
+                ("&amp;", '&'),
+                ("&lt;", '<'),
+                ("&gt;", '>'),
+                ("&nbsp;", '\u{a0}'),
+                ("&lrm;", '\u{200e}'),
+                ("&rlm;", '\u{200f}'),
+            ];
+            if let Some((entity, ch)) = entities.iter().find(|(e, _)| rest.starts_with(e)) {
+                out.push(*ch);
+                rest = &rest[entity.len()..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn starts_block(line: &str, word: &str) -> bool {
+    line.strip_prefix(word)
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+}
+
+pub fn read(text: &str) -> Result<Document, ParseError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end()))
+        .peekable();
+    match lines.next() {
+        Some((_, first)) if starts_block(first, "WEBVTT") => {}
+        _ => {
+            return Err(ParseError::AtLine {
+                line: 1,
+                message: "expected \"WEBVTT\" at the start of the file; this is not a WebVTT file".into(),
+            })
+        }
+    }
+    // The header runs to the first blank line.
+    while lines.next_if(|(_, l)| !l.is_empty()).is_some() {}
+    let mut doc = Document::default();
+    let (mut dropped_spans, mut had_settings) = (false, false);
+    loop {
+        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
+        let Some((n, first)) = lines.next() else { break };
+        if ["NOTE", "STYLE", "REGION"].iter().any(|w| starts_block(first, w)) {
+            while lines.next_if(|(_, l)| !l.trim().is_empty()).is_some() {}
+            continue;
+        }
+        // A line that starts with a timestamp is a (possibly broken) timing line, not an id.
+        let timing_like = first
+            .split_whitespace()
+            .next()
+            .and_then(parse_timestamp)
+            .is_some();
+        let (id, (timing_no, timing)) = if first.contains("-->") || timing_like {
+            (None, (n, first))
+        } else {
+            let next = lines.next().ok_or_else(|| ParseError::AtLine {
+                line: n,
+                message: format!(
+                    "expected a timing line after the cue identifier {first:?}, but the file ends"
+                ),
+            })?;
+            (Some(first.to_string()), next)
+        };
+        let (start_ms, end_ms, settings) = parse_timing(timing).ok_or_else(|| ParseError::AtLine {
+            line: timing_no,
+            message: format!(
+                "expected a timing line like 00:00:01.000 --> 00:00:02.500, found {:?}",
+                timing.chars().take(60).collect::<String>()
+            ),
+        })?;
+        if end_ms < start_ms {
+            return Err(ParseError::AtLine {
+                line: timing_no,
+                message: "the cue ends before it starts".into(),
+            });
+        }
+        had_settings |= settings;
+        let mut text_lines = Vec::new();
+        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
+            text_lines.push(cue_line(l, &mut dropped_spans));
+        }
+        doc.cues.push(Cue {
+            id,
+            start_ms,
+            end_ms,
+            lines: text_lines,
+        });
+    }
+    if doc.cues.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if had_settings {
+        doc.warnings
+            .push("WebVTT cue settings (line, position, align, size) are not carried over yet".into());
+    }
+    if dropped_spans {
+        doc.warnings
+            .push("WebVTT voice, class, ruby and language spans were dropped; their text was kept".into());
+    }
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "WEBVTT - a title\nKind: captions\n\nSTYLE\n::cue { color: red }\n\nNOTE a comment\nthat spans lines\n\nintro\n00:01.000 --> 00:02.500 line:0 align:start\n<v Roger>Hello &amp; <i>welcome</i></v>\n<c.loud>there</c>\n\n01:00:00.000 --> 01:00:01.000\n&lt;3\n";
+
+    #[test]
+    fn reads_cues_skipping_blocks_and_spans() {
+        let doc = read(SAMPLE).expect("parses");
+        assert_eq!(doc.cues.len(), 2);
+        let c = &doc.cues[0];
+        assert_eq!(
+            (c.id.as_deref(), c.start_ms, c.end_ms),
+            (Some("intro"), 1000, 2500)
+        );
+        assert_eq!(c.lines, ["Hello & <i>welcome</i>", "there"]);
+        assert_eq!(doc.cues[1].start_ms, 3_600_000);
+        assert_eq!(doc.cues[1].lines, ["<3"]);
+        assert_eq!(doc.warnings.len(), 2);
+    }
+
+    #[test]
+    fn refuses_what_is_not_webvtt_and_names_the_line() {
+        assert!(read("1\n00:00:01,000 --> 00:00:02,000\nx")
+            .unwrap_err()
+            .to_string()
+            .contains("expected \"WEBVTT\""));
+        let err = read("WEBVTT\n\n00:01.000 -> 00:02.000\nx\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with("line 3: expected a timing line"),
+            "{err}"
+        );
+        assert_eq!(
+            read("WEBVTT\n\nNOTE only a note\n").unwrap_err(),
+            ParseError::Empty
+        );
+    }
+}
