@@ -110,7 +110,7 @@ async fn bad_submissions_get_a_400_that_says_what_to_fix() {
     assert_eq!(body["error"]["code"], "unknown_profile");
     assert_eq!(
         body["error"]["message"],
-        "source_profile \"SubRip\" is not a profile ccjobs can read; use one of: \"SubRip Video Subtitle Script\""
+        "source_profile \"SubRip\" is not a profile ccjobs can read; use one of: \"SubRip Video Subtitle Script\", \"WebVTT\", \"YouTube SBV\""
     );
 
     let (status, body) = app.submit(&app.key, CONVERT, None).await;
