@@ -4,7 +4,7 @@
 
 use crate::captions;
 use crate::signing::Signer;
-use crate::store::{FileRow, NewAccount, NewJob, Store, StoreError};
+use crate::store::{FileRow, Inserted, NewAccount, NewJob, Store, StoreError};
 use crate::tokens::{hash_token, key_label, random_token, API_KEY_PREFIX};
 use app::api::ApiError;
 use app::description::JobDescription;
@@ -25,6 +25,9 @@ pub enum ServiceError {
     Invalid { code: &'static str, message: String },
     #[error("There is no job {0} in this account; check the ID, or it may have been deleted.")]
     NotFound(String),
+    /// The request conflicts with an earlier one (a reused idempotency key).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -36,6 +39,12 @@ impl ServiceError {
             message: message.into(),
         }
     }
+}
+
+/// A submitted job, and whether it was an earlier one returned for a repeated key.
+pub struct Submitted {
+    pub job: Job,
+    pub replayed: bool,
 }
 
 /// A file uploaded with a job.
@@ -84,13 +93,25 @@ impl Service {
         self.wake.clone()
     }
 
+    /// Validates and enqueues a job. With an idempotency key the account already used, the
+    /// earlier job comes back instead (`Submitted::replayed`), and nothing is stored.
     pub async fn submit_job(
         &self,
         account: AccountId,
         source: JobSource,
         config: &str,
         file: Option<Upload>,
-    ) -> Result<Job, ServiceError> {
+        idempotency_key: Option<&str>,
+    ) -> Result<Submitted, ServiceError> {
+        let idempotency_key = match idempotency_key.map(str::trim) {
+            Some(k) if k.is_empty() || k.len() > 255 => {
+                return Err(ServiceError::invalid(
+                    "invalid_idempotency_key",
+                    "the Idempotency-Key header must have 1 to 255 characters; a UUID is a good choice",
+                ))
+            }
+            other => other.map(str::to_string),
+        };
         let description = JobDescription::parse(config)
             .map_err(|e| ServiceError::invalid("invalid_config", e.to_string()))?;
         validate(&description, file.as_ref())?;
@@ -99,21 +120,37 @@ impl Service {
             name: f.name,
             data: f.data,
         });
-        self.enqueue(NewJob {
-            id: new_job_id(),
-            account,
-            source,
-            retry_of: None,
-            description,
-            source_file,
-        })
-        .await
+        let submitted = self
+            .enqueue(NewJob {
+                id: new_job_id(),
+                account,
+                source,
+                retry_of: None,
+                description,
+                source_file,
+                idempotency_key,
+            })
+            .await?;
+        if submitted.replayed && submitted.job.description.raw() != config {
+            return Err(ServiceError::Conflict {
+                code: "idempotency_key_reused",
+                message: format!(
+                    "this Idempotency-Key was already used for job {} with a different config; send a new key for a new job",
+                    submitted.job.id
+                ),
+            });
+        }
+        Ok(submitted)
     }
 
-    async fn enqueue(&self, job: NewJob) -> Result<Job, ServiceError> {
-        let stored = self.store.insert_job(&job).await?;
-        self.wake.notify_one();
-        Ok(stored)
+    async fn enqueue(&self, job: NewJob) -> Result<Submitted, ServiceError> {
+        match self.store.insert_job(&job).await? {
+            Inserted::New(job) => {
+                self.wake.notify_one();
+                Ok(Submitted { job, replayed: false })
+            }
+            Inserted::Existing(job) => Ok(Submitted { job, replayed: true }),
+        }
     }
 
     pub async fn list_jobs(
@@ -136,15 +173,18 @@ impl Service {
     pub async fn retry_job(&self, account: AccountId, id: JobId) -> Result<Job, ServiceError> {
         let original = self.get_job(account, id).await?;
         let source_file = self.store.get_file(account, id, "source").await?;
-        self.enqueue(NewJob {
-            id: new_job_id(),
-            account,
-            source: original.source,
-            retry_of: Some(id),
-            description: original.description,
-            source_file,
-        })
-        .await
+        let submitted = self
+            .enqueue(NewJob {
+                id: new_job_id(),
+                account,
+                source: original.source,
+                retry_of: Some(id),
+                description: original.description,
+                source_file,
+                idempotency_key: None,
+            })
+            .await?;
+        Ok(submitted.job)
     }
 
     pub async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ServiceError> {
@@ -338,6 +378,7 @@ impl From<ServiceError> for ApiError {
         match e {
             ServiceError::Invalid { message, .. } => ApiError::BadRequest(message),
             ServiceError::NotFound(id) => ApiError::NotFound(id),
+            ServiceError::Conflict { message, .. } => ApiError::BadRequest(message),
             ServiceError::Store(cause) => {
                 let request_id = crate::http::error::request_id();
                 tracing::error!(%request_id, error = %cause, "storage failure");

@@ -16,6 +16,7 @@ pub enum AppError {
     Forbidden(String),
     NotFound(String),
     PayloadTooLarge(String),
+    Conflict { code: &'static str, message: String },
     Internal(String),
 }
 
@@ -47,6 +48,7 @@ impl From<ServiceError> for AppError {
         match e {
             ServiceError::Invalid { code, message } => AppError::BadRequest { code, message },
             e @ ServiceError::NotFound(_) => AppError::NotFound(e.to_string()),
+            ServiceError::Conflict { code, message } => AppError::Conflict { code, message },
             ServiceError::Store(cause) => AppError::internal(cause),
         }
     }
@@ -60,6 +62,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m),
+            AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
             AppError::Internal(id) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

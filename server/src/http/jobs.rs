@@ -9,7 +9,7 @@ use app::model::{JobId, JobSource};
 use axum::body::Body;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{FromRequestParts, Multipart, Path, RawQuery, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -34,9 +34,12 @@ fn multipart_error(e: MultipartError, limit: usize) -> AppError {
 }
 
 /// `POST /jobs`: multipart with `config` (the Job Description JSON) and `source` (the file).
+/// With an `Idempotency-Key` header the account already used, the earlier job comes back
+/// (200, `Idempotent-Replayed: true`) instead of a new one (201).
 pub async fn submit_job(
     State(state): State<AppState>,
     Caller(account): Caller,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let mut multipart = multipart.map_err(|e| {
@@ -70,12 +73,34 @@ pub async fn submit_job(
     let config = config.ok_or_else(|| {
         AppError::bad_request("missing_config", "the request has no config field; send the Job Description JSON as a multipart field named \"config\" (curl: -F config='{\"job_type\":\"convert\",…}')")
     })?;
-    let job = state
+    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
+        Some(Ok(key)) => Some(key),
+        Some(Err(_)) => {
+            return Err(AppError::bad_request(
+                "invalid_idempotency_key",
+                "the Idempotency-Key header must be plain ASCII text; a UUID is a good choice",
+            ))
+        }
+        None => None,
+    };
+    let submitted = state
         .service
-        .submit_job(account, JobSource::Api, &config, source)
+        .submit_job(account, JobSource::Api, &config, source, key)
         .await?;
-    let location = format!("/jobs/{}", job.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(job)).into_response())
+    let location = format!("/jobs/{}", submitted.job.id);
+    let (status, replayed) = match submitted.replayed {
+        true => (StatusCode::OK, "true"),
+        false => (StatusCode::CREATED, "false"),
+    };
+    Ok((
+        status,
+        [
+            (header::LOCATION, location),
+            (HeaderName::from_static("idempotent-replayed"), replayed.into()),
+        ],
+        Json(submitted.job),
+    )
+        .into_response())
 }
 
 /// `GET /jobs?type=…&status=…&range=…&q=…&size=…&cursor=…`

@@ -17,6 +17,15 @@ pub struct NewJob {
     pub retry_of: Option<JobId>,
     pub description: JobDescription,
     pub source_file: Option<FileRow>,
+    /// The client's `Idempotency-Key`, if it sent one.
+    pub idempotency_key: Option<String>,
+}
+
+/// What `insert_job` did.
+pub enum Inserted {
+    New(Job),
+    /// The account already used this idempotency key: its job, untouched.
+    Existing(Job),
 }
 
 /// A stored file of a job.
@@ -116,12 +125,29 @@ fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
 impl Store {
     /// Stores a queued job with its source file; returns it as stored (before any worker
     /// can claim it).
-    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Job> {
+    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Inserted> {
         let d = &job.description;
         // `begin immediate`: take the write lock up front. A deferred transaction that reads
         // first can fail at once with "database is locked" when another writer commits in
         // between (SQLite's BUSY_SNAPSHOT), busy timeout or not.
         let mut tx = self.pool.begin_with("begin immediate").await?;
+        if let Some(key) = &job.idempotency_key {
+            // Under the write lock: two requests with one key cannot both insert.
+            let existing: Option<String> =
+                sqlx::query_scalar("select job_id from idempotency_keys where account_id = ? and key = ?")
+                    .bind(job.account.to_string())
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(id) = existing {
+                let row = sqlx::query(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
+                    .bind(&id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(Inserted::Existing(job_from_row(&row)?));
+            }
+        }
         sqlx::query(
             "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
              source_profile, target_profile, frame_rate, source_file_name, description) \
@@ -147,8 +173,19 @@ impl Store {
             .bind(job.id.to_string())
             .fetch_one(&mut *tx)
             .await?;
+        if let Some(key) = &job.idempotency_key {
+            sqlx::query(
+                "insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)",
+            )
+            .bind(job.account.to_string())
+            .bind(key)
+            .bind(job.id.to_string())
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        job_from_row(&row)
+        Ok(Inserted::New(job_from_row(&row)?))
     }
 
     /// One page, newest first, keyset over `(created_at, id)`: the cost does not grow with

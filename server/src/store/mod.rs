@@ -10,7 +10,7 @@ mod search;
 
 pub use accounts::{AccountRow, NewAccount};
 pub use export::ExportRow;
-pub use jobs::{ClaimedJob, FileRow, NewJob, Outcome};
+pub use jobs::{ClaimedJob, FileRow, Inserted, NewJob, Outcome};
 pub use search::Search;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
