@@ -246,3 +246,45 @@ async fn cross_site_posts_are_refused_before_they_reach_a_handler() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn pages_allow_only_their_own_scripts_and_every_response_is_hardened() {
+    let app = TestApp::start(0).await;
+    let page = Request::get("/sign-in")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, body) = app.send(page).await;
+    assert_eq!(status, StatusCode::OK);
+    let policy = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in script-src");
+    assert!(
+        policy.contains("script-src 'self' 'nonce-") && policy.contains("'wasm-unsafe-eval'"),
+        "{policy}"
+    );
+    assert!(
+        policy.contains("frame-ancestors 'none'") && policy.contains("object-src 'none'"),
+        "{policy}"
+    );
+    let html = String::from_utf8(body).expect("utf-8");
+    assert!(
+        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        "the hydration script carries the nonce"
+    );
+
+    let (_, headers, _) = app.send(get(&app.key, "/jobs")).await;
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(headers[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(
+        headers[header::CONTENT_SECURITY_POLICY],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}

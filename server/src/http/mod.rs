@@ -14,7 +14,7 @@ use crate::service::Service;
 use app::port::SharedJobService;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -76,6 +76,25 @@ async fn same_origin_guard(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
+/// Headers every response carries. Pages set their own Content-Security-Policy (with the
+/// nonce of their inline hydration script); everything else gets one that allows nothing.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        ));
+    response
+}
+
 pub fn router(state: AppState) -> Router {
     let port: SharedJobService = state.service.clone();
     let context = move || provide_context(port.clone());
@@ -131,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(middleware::from_fn(same_origin_guard))
+        .layer(middleware::from_fn(security_headers))
         // Brotli or gzip for whatever the client accepts: the WASM bundle shrinks ~3x.
         .layer(CompressionLayer::new())
         .with_state(state)
