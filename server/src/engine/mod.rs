@@ -11,11 +11,16 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-/// How long a claim holds before the reaper may hand the job to another worker.
-const LEASE_MS: i64 = 5 * 60 * 1000;
+/// How long a claim holds without renewal before the reaper may hand the job to another
+/// worker. Running jobs renew it every third of that (the heartbeat), so a crashed
+/// worker's job is picked up again within about a minute.
+pub const LEASE_MS: i64 = 60 * 1000;
+const HEARTBEAT: Duration = Duration::from_millis(LEASE_MS as u64 / 3);
+/// A job whose worker died this many times is failed rather than run again.
+pub const MAX_ATTEMPTS: u32 = 3;
 /// Idle workers look at the queue at least this often, even without a wake-up.
 const IDLE_POLL: Duration = Duration::from_secs(1);
-const REAP_EVERY: Duration = Duration::from_secs(30);
+const REAP_EVERY: Duration = Duration::from_secs(15);
 
 /// Running workers; dropping the sender or calling [`Engine::shutdown`] stops them.
 pub struct Engine {
@@ -50,7 +55,9 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
         match store.claim_next(&lease_token, LEASE_MS).await {
             Ok(Some(claimed)) => {
                 let job_id = claimed.job.id;
+                let heartbeat = tokio::spawn(heartbeat(store.clone(), job_id, lease_token.clone()));
                 let outcome = run(&claimed).await;
+                heartbeat.abort();
                 match store.finish_job(&claimed, outcome).await {
                     Ok(Some(job)) => tracing::info!(%job_id, status = %job.status, "job finished"),
                     Ok(None) => {
@@ -74,11 +81,30 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
     }
 }
 
+/// Renews the lease while the job runs; stops when the lease is lost.
+async fn heartbeat(store: Store, job: app::model::JobId, lease_token: String) {
+    loop {
+        tokio::time::sleep(HEARTBEAT).await;
+        match store.renew_lease(job, &lease_token, LEASE_MS).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(%job, "lease lost while running; the result will be discarded");
+                return;
+            }
+            Err(e) => tracing::error!(%job, error = %e, "could not renew the lease"),
+        }
+    }
+}
+
 async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
     while !*stopped.borrow() {
-        match store.requeue_expired().await {
-            Ok(0) => {}
-            Ok(n) => tracing::warn!(jobs = n, "returned jobs with expired leases to the queue"),
+        match store.reap_expired(MAX_ATTEMPTS).await {
+            Ok(r) if r.requeued + r.failed == 0 => {}
+            Ok(r) => tracing::warn!(
+                requeued = r.requeued,
+                failed = r.failed,
+                "took back jobs with expired leases"
+            ),
             Err(e) => tracing::error!(error = %e, "lease reaper failed"),
         }
         tokio::select! {

@@ -54,7 +54,7 @@ pub enum Outcome {
 pub(super) const SUMMARY_COLUMNS: &str = "id, created_at, job_type, status, source, source_profile, \
      target_profile, frame_rate, source_file_name, error_summary, retry_of";
 
-const JOB_COLUMNS: &str = "id, account_id, created_at, job_type, status, source, source_profile, \
+pub(super) const JOB_COLUMNS: &str = "id, account_id, created_at, job_type, status, source, source_profile, \
      target_profile, frame_rate, source_file_name, target_file_name, description, error, \
      warnings, attempts, started_at, finished_at, retry_of";
 
@@ -98,7 +98,7 @@ pub(super) fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
     })
 }
 
-fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
+pub(super) fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
     let description: String = r.get("description");
     let warnings: String = r.get("warnings");
     Ok(Job {
@@ -372,18 +372,6 @@ impl Store {
         }))
     }
 
-    /// Returns jobs whose lease expired (their worker died) to the queue.
-    pub async fn requeue_expired(&self) -> StoreResult<u64> {
-        let result = sqlx::query(
-            "update jobs set status = 'queued', lease_token = null, lease_until = null \
-             where status = 'processing' and lease_until < ?",
-        )
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected())
-    }
-
     /// Records how a claimed job ended, with its target file and response JSON, in one
     /// transaction. Returns the finished job, or `None` if the lease was lost meanwhile.
     pub async fn finish_job(&self, claimed: &ClaimedJob, outcome: Outcome) -> StoreResult<Option<Job>> {
@@ -436,7 +424,7 @@ impl Store {
     }
 }
 
-async fn insert_file(
+pub(super) async fn insert_file(
     tx: &mut sqlx::Transaction<'_, Sqlite>,
     id: JobId,
     kind: &str,

@@ -6,11 +6,13 @@
 mod accounts;
 mod export;
 mod jobs;
+mod leases;
 mod search;
 
 pub use accounts::{AccountRow, NewAccount};
 pub use export::ExportRow;
 pub use jobs::{ClaimedJob, FileRow, Inserted, NewJob, Outcome};
+pub use leases::Reaped;
 pub use search::Search;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
