@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     let url = format!("sqlite://{path}");
     let fresh = !std::path::Path::new(&path).exists();
     let store = Store::open(&url).await?;
-    let service = Service::open(store).await?;
+    let service = Service::open(store, ccjobs::config::Limits::default()).await?;
     let account = match service.store().account_by_name("bench").await? {
         Some(a) => a.id,
         None => service.create_account("bench").await?.account,

@@ -40,6 +40,49 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// What one account or client may ask of the server. Every limit answers with a message
+/// that names it and the setting that changes it.
+#[derive(Debug, Clone, Args)]
+pub struct Limits {
+    /// Largest Job Description (the `config` field), in bytes.
+    #[arg(long, env = "CCJOBS_MAX_CONFIG_BYTES", default_value_t = Limits::DEFAULT.max_config_bytes)]
+    pub max_config_bytes: usize,
+    /// Deepest nesting of objects and arrays in a Job Description.
+    #[arg(long, env = "CCJOBS_MAX_CONFIG_DEPTH", default_value_t = Limits::DEFAULT.max_config_depth)]
+    pub max_config_depth: usize,
+    /// Most cues a caption file may have.
+    #[arg(long, env = "CCJOBS_MAX_CUES", default_value_t = Limits::DEFAULT.max_cues)]
+    pub max_cues: usize,
+    /// Requests per minute for one API key or session (429 beyond, with Retry-After).
+    #[arg(long, env = "CCJOBS_RATE_PER_KEY", default_value_t = Limits::DEFAULT.requests_per_minute_per_key)]
+    pub requests_per_minute_per_key: u32,
+    /// Requests per minute from one IP address (429 beyond, with Retry-After).
+    #[arg(long, env = "CCJOBS_RATE_PER_IP", default_value_t = Limits::DEFAULT.requests_per_minute_per_ip)]
+    pub requests_per_minute_per_ip: u32,
+    /// Jobs of one account that run at once on this server (its other jobs wait, queued).
+    #[arg(long, env = "CCJOBS_MAX_RUNNING_PER_ACCOUNT", default_value_t = Limits::DEFAULT.max_running_per_account)]
+    pub max_running_per_account: u32,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits {
+        max_config_bytes: 64 * 1024,
+        max_config_depth: 32,
+        max_cues: 200_000,
+        requests_per_minute_per_key: 600,
+        requests_per_minute_per_ip: 1200,
+        max_running_per_account: 4,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 impl Config {

@@ -27,7 +27,7 @@ pub struct Instance {
 /// Opens the store and builds the router. Does not start workers.
 pub async fn build(config: Config) -> anyhow::Result<Instance> {
     let store = Store::open(&config.database_url).await?;
-    let service = Arc::new(Service::open(store).await?);
+    let service = Arc::new(Service::open(store, config.limits.clone()).await?);
     let leptos_options = leptos_options(&config)?;
     let state = AppState {
         service,
@@ -52,14 +52,21 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let service = instance.state.service.clone();
+    let config = &instance.state.config;
     let engine = Engine::start(
         service.store().clone(),
         service.wake(),
-        instance.state.config.workers,
+        config.workers,
+        &config.limits,
     );
-    axum::serve(listener, instance.router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        instance
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     engine.shutdown().await;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! methods, so the dashboard's Retry and Delete are exactly the API's.
 
 use crate::captions;
+use crate::config::Limits;
 use crate::signing::Signer;
 use crate::store::{FileRow, Inserted, NewAccount, NewJob, Store, StoreError};
 use crate::tokens::{hash_token, key_label, random_token, API_KEY_PREFIX};
@@ -65,11 +66,12 @@ pub struct Service {
     store: Store,
     wake: Arc<Notify>,
     signer: Signer,
+    limits: Limits,
 }
 
 impl Service {
     /// The service over a store; loads (or creates) the link-signing key.
-    pub async fn open(store: Store) -> Result<Self, ServiceError> {
+    pub async fn open(store: Store, limits: Limits) -> Result<Self, ServiceError> {
         let key = store
             .setting_or_insert("download_signing_key", || random_token(""))
             .await?;
@@ -77,6 +79,7 @@ impl Service {
             store,
             wake: Arc::new(Notify::new()),
             signer: Signer::new(key.as_bytes()),
+            limits,
         })
     }
 
@@ -112,8 +115,29 @@ impl Service {
             }
             other => other.map(str::to_string),
         };
+        let limits = &self.limits;
+        if config.len() > limits.max_config_bytes {
+            return Err(ServiceError::invalid(
+                "config_too_large",
+                format!(
+                    "config is {} bytes; this server accepts at most {} (setting CCJOBS_MAX_CONFIG_BYTES). Send only the Job Description's fields",
+                    config.len(),
+                    limits.max_config_bytes
+                ),
+            ));
+        }
         let description = JobDescription::parse(config)
             .map_err(|e| ServiceError::invalid("invalid_config", e.to_string()))?;
+        let depth = json_depth(description.value());
+        if depth > limits.max_config_depth {
+            return Err(ServiceError::invalid(
+                "config_too_deep",
+                format!(
+                    "config nests objects and arrays {depth} levels deep; this server accepts at most {} (setting CCJOBS_MAX_CONFIG_DEPTH)",
+                    limits.max_config_depth
+                ),
+            ));
+        }
         validate(&description, file.as_ref())?;
         let source_file = file.map(|f| FileRow {
             content_type: content_type_for(&f.name),
@@ -282,6 +306,15 @@ impl Service {
 
     pub async fn end_session(&self, token: &str) -> Result<(), ServiceError> {
         Ok(self.store.delete_session(&hash_token(token)).await?)
+    }
+}
+
+/// How deeply objects and arrays nest in a JSON value (a scalar is 0).
+fn json_depth(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => 1 + items.iter().map(json_depth).max().unwrap_or(0),
+        serde_json::Value::Object(map) => 1 + map.values().map(json_depth).max().unwrap_or(0),
+        _ => 0,
     }
 }
 

@@ -84,7 +84,7 @@ async fn the_csv_export_streams_the_whole_filtered_view_safely() {
 
 #[tokio::test]
 async fn the_export_walks_every_page_of_a_large_view() {
-    let app = TestApp::start(0).await;
+    let app = TestApp::start_with(0, |c| c.limits.requests_per_minute_per_key = 0).await; // 2,050 submissions in a burst
     for n in 0..2_050 {
         let (status, _) = app
             .submit(&app.key, CONVERT, Some((&format!("f{n}.srt"), SRT.as_bytes())))

@@ -34,7 +34,7 @@ async fn a_job_whose_worker_died_runs_again_and_fails_clearly_after_three_tries(
     for attempt in 1..=3 {
         // A worker claims it and dies: its lease (already past) is never renewed.
         let claimed = store
-            .claim_next("dead-worker", -1)
+            .claim_next("dead-worker", -1, 4)
             .await
             .expect("db")
             .expect("a queued job");
@@ -69,7 +69,7 @@ async fn a_job_whose_worker_died_runs_again_and_fails_clearly_after_three_tries(
         (200, Some("failed"))
     );
     assert!(
-        store.claim_next("w", 60_000).await.expect("db").is_none(),
+        store.claim_next("w", 60_000, 4).await.expect("db").is_none(),
         "nothing left to run"
     );
 }
@@ -80,7 +80,7 @@ async fn a_worker_that_lost_its_lease_cannot_overwrite_the_job() {
     let id = queued_job(&app).await;
     let store = app.instance.state.service.store();
     let slow = store
-        .claim_next("slow-worker", -1)
+        .claim_next("slow-worker", -1, 4)
         .await
         .expect("db")
         .expect("job");
@@ -92,7 +92,7 @@ async fn a_worker_that_lost_its_lease_cannot_overwrite_the_job() {
         }
     );
     let fresh = store
-        .claim_next("fresh-worker", 60_000)
+        .claim_next("fresh-worker", 60_000, 4)
         .await
         .expect("db")
         .expect("job again");

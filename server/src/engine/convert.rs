@@ -4,14 +4,14 @@ use crate::captions::{self, decode};
 use crate::store::{FileRow, Outcome};
 use app::model::Job;
 
-pub fn run(job: &Job, source: Option<&FileRow>) -> Outcome {
-    match convert(job, source) {
+pub fn run(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Outcome {
+    match convert(job, source, max_cues) {
         Ok((target, warnings)) => Outcome::Passed { target, warnings },
         Err(error) => Outcome::Failed { error },
     }
 }
 
-fn convert(job: &Job, source: Option<&FileRow>) -> Result<(FileRow, Vec<String>), String> {
+fn convert(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Result<(FileRow, Vec<String>), String> {
     let source =
         source.ok_or("the job has no source file; submit it again with the caption file attached")?;
     let (from, to) = (
@@ -32,6 +32,13 @@ fn convert(job: &Job, source: Option<&FileRow>) -> Result<(FileRow, Vec<String>)
     let doc = reader(&decoded.text).map_err(|e| {
         format!("{:?} could not be read as {from}: {e}. Check that the file is {from}, or set source_profile to the file's real format.", source.name)
     })?;
+    if doc.cues.len() > max_cues {
+        return Err(format!(
+            "{:?} has {} cues; this server converts at most {max_cues} per file (setting CCJOBS_MAX_CUES). Split the file, or ask the administrator to raise the limit.",
+            source.name,
+            doc.cues.len()
+        ));
+    }
     let mut warnings = doc.warnings.clone();
     if decoded.encoding == "Windows-1252" {
         warnings.push(format!(

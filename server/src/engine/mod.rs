@@ -3,6 +3,7 @@
 
 mod convert;
 
+use crate::config::Limits;
 use crate::store::{ClaimedJob, Outcome, Store};
 use crate::tokens::random_token;
 use app::model::JobType;
@@ -29,10 +30,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn start(store: Store, wake: Arc<Notify>, workers: usize) -> Self {
+    pub fn start(store: Store, wake: Arc<Notify>, workers: usize, limits: &Limits) -> Self {
         let (stop, stopped) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = (0..workers)
-            .map(|_| tokio::spawn(worker(store.clone(), wake.clone(), stopped.clone())))
+            .map(|_| {
+                tokio::spawn(worker(
+                    store.clone(),
+                    wake.clone(),
+                    stopped.clone(),
+                    limits.clone(),
+                ))
+            })
             .collect();
         if workers > 0 {
             tasks.push(tokio::spawn(reaper(store, stopped)));
@@ -49,14 +57,17 @@ impl Engine {
     }
 }
 
-async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
+async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>, limits: Limits) {
     let lease_token = random_token("lease_");
     while !*stopped.borrow() {
-        match store.claim_next(&lease_token, LEASE_MS).await {
+        match store
+            .claim_next(&lease_token, LEASE_MS, limits.max_running_per_account)
+            .await
+        {
             Ok(Some(claimed)) => {
                 let job_id = claimed.job.id;
                 let heartbeat = tokio::spawn(heartbeat(store.clone(), job_id, lease_token.clone()));
-                let outcome = run(&claimed).await;
+                let outcome = run(&claimed, limits.max_cues).await;
                 heartbeat.abort();
                 match store.finish_job(&claimed, outcome).await {
                     Ok(Some(job)) => tracing::info!(%job_id, status = %job.status, "job finished"),
@@ -115,12 +126,12 @@ async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
 }
 
 /// Runs one job. CPU-bound work goes to the blocking pool so the server stays responsive.
-async fn run(claimed: &ClaimedJob) -> Outcome {
+async fn run(claimed: &ClaimedJob, max_cues: usize) -> Outcome {
     match claimed.job.job_type {
         JobType::Convert => {
             let job = claimed.job.clone();
             let source = claimed.source_file.clone();
-            tokio::task::spawn_blocking(move || convert::run(&job, source.as_ref()))
+            tokio::task::spawn_blocking(move || convert::run(&job, source.as_ref(), max_cues))
                 .await
                 .unwrap_or_else(|e| Outcome::Failed {
                     error: format!("the conversion stopped unexpectedly ({e}); retry the job, and report it if it happens again"),

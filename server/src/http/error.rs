@@ -16,6 +16,7 @@ pub enum AppError {
     Forbidden(String),
     NotFound(String),
     PayloadTooLarge(String),
+    TooManyRequests(String),
     Conflict { code: &'static str, message: String },
     Internal(String),
 }
@@ -63,6 +64,7 @@ impl IntoResponse for AppError {
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m),
             AppError::PayloadTooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m),
             AppError::Conflict { code, message } => (StatusCode::CONFLICT, code, message),
+            AppError::TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited", m),
             AppError::Internal(id) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

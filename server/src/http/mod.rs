@@ -8,6 +8,7 @@ mod export;
 mod files;
 mod jobs;
 mod profiles;
+mod rate_limit;
 
 use crate::config::Config;
 use crate::service::Service;
@@ -150,6 +151,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .layer(middleware::from_fn(same_origin_guard))
+        .layer(middleware::from_fn_with_state(
+            rate_limit::RateLimiter::new(&state.config.limits),
+            rate_limit::limit,
+        ))
         .layer(middleware::from_fn(security_headers))
         // Brotli or gzip for whatever the client accepts: the WASM bundle shrinks ~3x.
         .layer(CompressionLayer::new())

@@ -342,17 +342,28 @@ impl Store {
 
     /// Claims the oldest queued job for `lease_ms`. The update is one statement, so two
     /// workers cannot claim the same job.
-    pub async fn claim_next(&self, lease_token: &str, lease_ms: i64) -> StoreResult<Option<ClaimedJob>> {
+    /// An account with `max_running_per_account` jobs running waits: the oldest queued
+    /// job of any other account goes first.
+    pub async fn claim_next(
+        &self,
+        lease_token: &str,
+        lease_ms: i64,
+        max_running_per_account: u32,
+    ) -> StoreResult<Option<ClaimedJob>> {
         let now = now_ms();
         let row = sqlx::query(&format!(
             "update jobs set status = 'processing', started_at = ?, attempts = attempts + 1, \
              lease_token = ?, lease_until = ? \
-             where id = (select id from jobs where status = 'queued' order by created_at, id limit 1) \
+             where id = (select id from jobs where status = 'queued' and account_id not in \
+                 (select account_id from jobs where status = 'processing' \
+                  group by account_id having count(*) >= ?) \
+             order by created_at, id limit 1) \
              and status = 'queued' returning {JOB_COLUMNS}"
         ))
         .bind(now)
         .bind(lease_token)
         .bind(now + lease_ms)
+        .bind(i64::from(max_running_per_account))
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

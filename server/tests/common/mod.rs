@@ -29,6 +29,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         max_upload_bytes: 1024 * 1024,
         secure_cookies: false,
         editor_url_template: "https://editor.example/workorder?description=".into(),
+        limits: ccjobs::config::Limits::default(),
     }
 }
 
@@ -49,11 +50,22 @@ impl TestApp {
     }
 
     pub async fn open(dir: tempfile::TempDir, workers: usize) -> Self {
-        let instance = ccjobs::build(config(&dir.path().join("ccjobs.db"), workers))
-            .await
-            .expect("instance");
+        Self::open_with(dir, workers, |_| {}).await
+    }
+
+    /// An instance whose configuration the test adjusts first (limits, say).
+    pub async fn start_with(workers: usize, adjust: impl FnOnce(&mut Config)) -> Self {
+        Self::open_with(tempfile::tempdir().expect("temp dir"), workers, adjust).await
+    }
+
+    pub async fn open_with(dir: tempfile::TempDir, workers: usize, adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut config = config(&dir.path().join("ccjobs.db"), workers);
+        adjust(&mut config);
+        let instance = ccjobs::build(config).await.expect("instance");
         let service = instance.state.service.clone();
-        let engine = (workers > 0).then(|| Engine::start(service.store().clone(), service.wake(), workers));
+        let limits = instance.state.config.limits.clone();
+        let engine =
+            (workers > 0).then(|| Engine::start(service.store().clone(), service.wake(), workers, &limits));
         let key = match service.store().account_by_name("alice").await.expect("lookup") {
             Some(account) => service.create_api_key(account.id).await.expect("key"),
             None => service.create_account("alice").await.expect("account").api_key,
