@@ -40,6 +40,9 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+    /// Delete finished jobs (and their files) this many days after submission; 0 keeps them.
+    #[arg(long, env = "CCJOBS_RETENTION_DAYS", default_value_t = 0)]
+    pub retention_days: u32,
     #[command(flatten)]
     pub limits: Limits,
 }

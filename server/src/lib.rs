@@ -58,6 +58,7 @@ pub async fn serve(
         service.wake(),
         config.workers,
         &config.limits,
+        config.retention_days,
     );
     axum::serve(
         listener,

@@ -30,7 +30,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn start(store: Store, wake: Arc<Notify>, workers: usize, limits: &Limits) -> Self {
+    pub fn start(
+        store: Store,
+        wake: Arc<Notify>,
+        workers: usize,
+        limits: &Limits,
+        retention_days: u32,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let mut tasks: Vec<JoinHandle<()>> = (0..workers)
             .map(|_| {
@@ -43,7 +49,10 @@ impl Engine {
             })
             .collect();
         if workers > 0 {
-            tasks.push(tokio::spawn(reaper(store, stopped)));
+            tasks.push(tokio::spawn(reaper(store.clone(), stopped.clone())));
+        }
+        if retention_days > 0 {
+            tasks.push(tokio::spawn(janitor(store, retention_days, stopped)));
         }
         Self { stop, tasks }
     }
@@ -88,6 +97,42 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
                 tracing::error!(error = %e, "cannot claim jobs; retrying");
                 tokio::time::sleep(IDLE_POLL).await;
             }
+        }
+    }
+}
+
+/// Deletes finished jobs past the retention period, a small batch at a time with a pause
+/// between batches, every ten minutes.
+async fn janitor(store: Store, retention_days: u32, mut stopped: watch::Receiver<bool>) {
+    const BATCH: u32 = 500;
+    while !*stopped.borrow() {
+        let cutoff = app::time::Timestamp(crate::store::now_ms() - i64::from(retention_days) * 86_400_000);
+        let mut deleted = 0;
+        loop {
+            match store.delete_finished_before(cutoff, BATCH).await {
+                Ok(n) => {
+                    deleted += n;
+                    if n < u64::from(BATCH) || *stopped.borrow() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "retention: could not delete old jobs");
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            tracing::info!(
+                jobs = deleted,
+                days = retention_days,
+                "retention: deleted finished jobs"
+            );
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = stopped.changed() => {}
         }
     }
 }

@@ -7,6 +7,7 @@ mod accounts;
 mod export;
 mod jobs;
 mod leases;
+mod retention;
 mod search;
 
 pub use accounts::{AccountRow, NewAccount};

@@ -30,6 +30,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         secure_cookies: false,
         editor_url_template: "https://editor.example/workorder?description=".into(),
         limits: ccjobs::config::Limits::default(),
+        retention_days: 0,
     }
 }
 
@@ -64,8 +65,8 @@ impl TestApp {
         let instance = ccjobs::build(config).await.expect("instance");
         let service = instance.state.service.clone();
         let limits = instance.state.config.limits.clone();
-        let engine =
-            (workers > 0).then(|| Engine::start(service.store().clone(), service.wake(), workers, &limits));
+        let engine = (workers > 0)
+            .then(|| Engine::start(service.store().clone(), service.wake(), workers, &limits, 0));
         let key = match service.store().account_by_name("alice").await.expect("lookup") {
             Some(account) => service.create_api_key(account.id).await.expect("key"),
             None => service.create_account("alice").await.expect("account").api_key,

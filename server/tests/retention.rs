@@ -1,0 +1,80 @@
+//! Retention deletes old finished jobs with their files, in batches, and leaves the rest.
+
+mod common;
+
+use app::time::Timestamp;
+use common::*;
+use sqlx::Connection;
+
+#[tokio::test]
+async fn old_finished_jobs_go_with_their_files_and_running_or_recent_ones_stay() {
+    let app = TestApp::start(1).await;
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let (_, job) = app
+            .submit(&app.key, CONVERT, Some((&format!("f{n}.srt"), SRT.as_bytes())))
+            .await;
+        let id = job["id"].as_str().expect("id").to_string();
+        app.wait_for_end(&app.key, &id).await;
+        ids.push(id);
+    }
+    let dir = app.stop().await;
+    let app = TestApp::open(dir, 0).await;
+    let (_, queued) = app
+        .submit(&app.key, CONVERT, Some(("waiting.srt", SRT.as_bytes())))
+        .await;
+    let queued = queued["id"].as_str().expect("id").to_string();
+
+    // Backdate four finished jobs and the queued one by 40 days.
+    let url = format!("sqlite://{}", app.dir.path().join("ccjobs.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("db");
+    let forty_days_ago = ccjobs::store::now_ms() - 40 * 86_400_000;
+    for id in ids[..4].iter().chain([&queued]) {
+        sqlx::query("update jobs set created_at = ? where id = ?")
+            .bind(forty_days_ago)
+            .bind(id)
+            .execute(&mut conn)
+            .await
+            .expect("backdate");
+    }
+
+    let store = app.instance.state.service.store();
+    let cutoff = Timestamp(ccjobs::store::now_ms() - 30 * 86_400_000);
+    assert_eq!(
+        store.delete_finished_before(cutoff, 3).await.expect("db"),
+        3,
+        "one small batch"
+    );
+    assert_eq!(store.delete_finished_before(cutoff, 3).await.expect("db"), 1);
+    assert_eq!(store.delete_finished_before(cutoff, 3).await.expect("db"), 0);
+
+    for id in &ids[..4] {
+        assert_eq!(app.get(&app.key, &format!("/jobs/{id}")).await.0.as_u16(), 404);
+        assert_eq!(
+            app.get(&app.key, &format!("/jobs/{id}/files/source"))
+                .await
+                .0
+                .as_u16(),
+            404
+        );
+    }
+    let files: i64 = sqlx::query_scalar("select count(*) from job_files where job_id in (?, ?, ?, ?)")
+        .bind(&ids[0])
+        .bind(&ids[1])
+        .bind(&ids[2])
+        .bind(&ids[3])
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(files, 0, "files went with their jobs");
+    assert_eq!(
+        app.get(&app.key, &format!("/jobs/{}", ids[4])).await.0.as_u16(),
+        200,
+        "recent job kept"
+    );
+    assert_eq!(
+        app.get(&app.key, &format!("/jobs/{queued}")).await.0.as_u16(),
+        200,
+        "unfinished job kept"
+    );
+}
