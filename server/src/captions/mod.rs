@@ -73,6 +73,36 @@ pub fn writable_profiles() -> Vec<&'static str> {
         .collect()
 }
 
+/// The runs of non-blank lines of a text file ("blocks"), each line with its 1-based
+/// number and without trailing whitespace: the shape SubRip, SBV and WebVTT share.
+pub(crate) fn blocks(text: &str) -> Vec<Vec<(usize, &str)>> {
+    let mut blocks = Vec::new();
+    let mut current = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end();
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push((i + 1, line));
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(current);
+    }
+    blocks
+}
+
+/// Hours, minutes, seconds and milliseconds, each all digits, to milliseconds; `None` if
+/// a field is empty, not a number, or minutes or seconds are 60 or more.
+pub(crate) fn hms_ms(h: &str, m: &str, s: &str, ms: &str) -> Option<i64> {
+    let num =
+        |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
+    let (h, m, s, ms) = (num(h)?, num(m)?, num(s)?, num(ms)?);
+    (m < 60 && s < 60).then_some(((h * 60 + m) * 60 + s) * 1000 + ms)
+}
+
 /// A line without inline markup: `<i>`, `<font color=…>` and the like go, text stays.
 pub(crate) fn strip_tags(line: &str) -> String {
     let mut out = String::with_capacity(line.len());

@@ -2,7 +2,7 @@
 //! text lines, separated by blank lines (YouTube Help, "Supported subtitle and closed
 //! caption files").
 
-use super::{Cue, Document, Format, ParseError, Written};
+use super::{blocks, hms_ms, Cue, Document, Format, ParseError, Written};
 
 pub const FORMAT: Format = Format {
     profile: "YouTube SBV",
@@ -16,13 +16,10 @@ fn parse_clock(s: &str) -> Option<i64> {
     let (hms, ms) = s.trim().split_once('.')?;
     let mut parts = hms.split(':');
     let (h, m, sec) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits =
-        |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
     if parts.next().is_some() || ms.len() != 3 {
         return None;
     }
-    let (h, m, sec, ms) = (digits(h)?, digits(m)?, digits(sec)?, digits(ms)?);
-    (m < 60 && sec < 60).then_some(((h * 60 + m) * 60 + sec) * 1000 + ms)
+    hms_ms(h, m, sec, ms)
 }
 
 fn clock(ms: i64) -> String {
@@ -38,14 +35,8 @@ fn clock(ms: i64) -> String {
 
 fn read(text: &str) -> Result<Document, ParseError> {
     let mut doc = Document::default();
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end()))
-        .peekable();
-    loop {
-        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
-        let Some((n, timing)) = lines.next() else { break };
+    for block in blocks(text) {
+        let (n, timing) = block[0];
         let (start, end) = timing
             .split_once(',')
             .and_then(|(a, b)| Some((parse_clock(a)?, parse_clock(b)?)))
@@ -62,15 +53,12 @@ fn read(text: &str) -> Result<Document, ParseError> {
                 message: "the cue ends before it starts".into(),
             });
         }
-        let mut text_lines = Vec::new();
-        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
-            text_lines.push(l.to_string());
-        }
+        let lines = block[1..].iter().map(|(_, l)| l.to_string()).collect();
         doc.cues.push(Cue {
             id: None,
             start_ms: start,
             end_ms: end,
-            lines: text_lines,
+            lines,
         });
     }
     if doc.cues.is_empty() {

@@ -4,7 +4,7 @@
 //! separated by blank lines, a timing line `HH:MM:SS,mmm --> HH:MM:SS,mmm` (a `.` before
 //! the milliseconds is accepted too, as many tools write it), then text lines.
 
-use super::{clock, Cue, Document, Format, ParseError, Written};
+use super::{blocks, clock, hms_ms, Cue, Document, Format, ParseError, Written};
 
 pub const FORMAT: Format = Format {
     profile: "SubRip Video Subtitle Script",
@@ -22,11 +22,7 @@ pub(crate) fn parse_clock(s: &str) -> Option<i64> {
     if parts.next().is_some() || frac.len() != 3 {
         return None;
     }
-    let num = |p: &str| -> Option<i64> {
-        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
-    };
-    let (h, m, sec, ms) = (num(h)?, num(m)?, num(sec)?, num(frac)?);
-    (m < 60 && sec < 60).then_some(((h * 60 + m) * 60 + sec) * 1000 + ms)
+    hms_ms(h, m, sec, frac)
 }
 
 fn parse_timing(line: &str) -> Option<(i64, i64)> {
@@ -38,28 +34,19 @@ fn parse_timing(line: &str) -> Option<(i64, i64)> {
 
 fn read(text: &str) -> Result<Document, ParseError> {
     let mut doc = Document::default();
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end()))
-        .peekable();
-    loop {
-        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
-        let Some((n, first)) = lines.next() else { break };
-        let (id, (timing_no, timing)) = if first.contains("-->") {
-            (None, (n, first))
+    for block in blocks(text) {
+        let (n, first) = block[0];
+        // The cue number is optional in practice.
+        let (id, timing_at) = if first.contains("-->") {
+            (None, 0)
         } else {
-            match lines.next() {
-                Some(next) => (Some(first.trim().to_string()), next),
-                None => {
-                    return Err(ParseError::AtLine {
-                        line: n,
-                        message: format!(
-                            "expected a timing line after cue number {first:?}, but the file ends"
-                        ),
-                    })
-                }
-            }
+            (Some(first.trim().to_string()), 1)
+        };
+        let Some(&(timing_no, timing)) = block.get(timing_at) else {
+            return Err(ParseError::AtLine {
+                line: n,
+                message: format!("expected a timing line after cue number {first:?}, but the block ends"),
+            });
         };
         let (start_ms, end_ms) = parse_timing(timing).ok_or_else(|| ParseError::AtLine {
             line: timing_no,
@@ -78,15 +65,15 @@ fn read(text: &str) -> Result<Document, ParseError> {
                 ),
             });
         }
-        let mut text_lines = Vec::new();
-        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
-            text_lines.push(l.to_string());
-        }
+        let lines = block[timing_at + 1..]
+            .iter()
+            .map(|(_, l)| l.to_string())
+            .collect();
         doc.cues.push(Cue {
             id,
             start_ms,
             end_ms,
-            lines: text_lines,
+            lines,
         });
     }
     if doc.cues.is_empty() {

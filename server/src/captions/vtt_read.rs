@@ -4,26 +4,19 @@
 //! `<b>`, `<u>` kept; voice, class, ruby, language spans and timestamp tags dropped with
 //! their text kept).
 
-use super::{Cue, Document, ParseError};
+use super::{blocks, hms_ms, Cue, Document, ParseError};
 
 /// `hh:mm:ss.ttt` or `mm:ss.ttt`.
 fn parse_timestamp(s: &str) -> Option<i64> {
     let (clock, ms) = s.split_once('.')?;
-    let parts: Vec<&str> = clock.split(':').collect();
-    let digits =
-        |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
     if ms.len() != 3 {
         return None;
     }
-    let (h, m, sec) = match parts.as_slice() {
-        [m, s] if m.len() == 2 => (0, digits(m)?, digits(s)?),
-        [h, m, s] if h.len() >= 2 && m.len() == 2 => (digits(h)?, digits(m)?, digits(s)?),
-        _ => return None,
-    };
-    if m > 59 || sec > 59 {
-        return None;
+    match clock.split(':').collect::<Vec<_>>().as_slice() {
+        [m, s] if m.len() == 2 && s.len() == 2 => hms_ms("0", m, s, ms),
+        [h, m, s] if h.len() >= 2 && m.len() == 2 && s.len() == 2 => hms_ms(h, m, s, ms),
+        _ => None,
     }
-    Some(((h * 60 + m) * 60 + sec) * 1000 + digits(ms)?)
 }
 
 fn parse_timing(line: &str) -> Option<(i64, i64, bool)> {
@@ -86,29 +79,22 @@ fn starts_block(line: &str, word: &str) -> bool {
 }
 
 pub fn read(text: &str) -> Result<Document, ParseError> {
-    let mut lines = text
+    if !text
         .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end()))
-        .peekable();
-    match lines.next() {
-        Some((_, first)) if starts_block(first, "WEBVTT") => {}
-        _ => {
-            return Err(ParseError::AtLine {
-                line: 1,
-                message: "expected \"WEBVTT\" at the start of the file; this is not a WebVTT file".into(),
-            })
-        }
+        .next()
+        .is_some_and(|first| starts_block(first.trim_end(), "WEBVTT"))
+    {
+        return Err(ParseError::AtLine {
+            line: 1,
+            message: "expected \"WEBVTT\" at the start of the file; this is not a WebVTT file".into(),
+        });
     }
-    // The header runs to the first blank line.
-    while lines.next_if(|(_, l)| !l.is_empty()).is_some() {}
     let mut doc = Document::default();
     let (mut dropped_spans, mut had_settings) = (false, false);
-    loop {
-        while lines.next_if(|(_, l)| l.trim().is_empty()).is_some() {}
-        let Some((n, first)) = lines.next() else { break };
+    // The first block is the header (the WEBVTT line and what follows it up to a blank line).
+    for block in blocks(text).into_iter().skip(1) {
+        let (n, first) = block[0];
         if ["NOTE", "STYLE", "REGION"].iter().any(|w| starts_block(first, w)) {
-            while lines.next_if(|(_, l)| !l.trim().is_empty()).is_some() {}
             continue;
         }
         // A line that starts with a timestamp is a (possibly broken) timing line, not an id.
@@ -117,16 +103,18 @@ pub fn read(text: &str) -> Result<Document, ParseError> {
             .next()
             .and_then(parse_timestamp)
             .is_some();
-        let (id, (timing_no, timing)) = if first.contains("-->") || timing_like {
-            (None, (n, first))
+        let (id, timing_at) = if first.contains("-->") || timing_like {
+            (None, 0)
         } else {
-            let next = lines.next().ok_or_else(|| ParseError::AtLine {
+            (Some(first.to_string()), 1)
+        };
+        let Some(&(timing_no, timing)) = block.get(timing_at) else {
+            return Err(ParseError::AtLine {
                 line: n,
                 message: format!(
-                    "expected a timing line after the cue identifier {first:?}, but the file ends"
+                    "expected a timing line after the cue identifier {first:?}, but the block ends"
                 ),
-            })?;
-            (Some(first.to_string()), next)
+            });
         };
         let (start_ms, end_ms, settings) = parse_timing(timing).ok_or_else(|| ParseError::AtLine {
             line: timing_no,
@@ -142,15 +130,15 @@ pub fn read(text: &str) -> Result<Document, ParseError> {
             });
         }
         had_settings |= settings;
-        let mut text_lines = Vec::new();
-        while let Some((_, l)) = lines.next_if(|(_, l)| !l.trim().is_empty()) {
-            text_lines.push(cue_line(l, &mut dropped_spans));
-        }
+        let lines = block[timing_at + 1..]
+            .iter()
+            .map(|(_, l)| cue_line(l, &mut dropped_spans))
+            .collect();
         doc.cues.push(Cue {
             id,
             start_ms,
             end_ms,
-            lines: text_lines,
+            lines,
         });
     }
     if doc.cues.is_empty() {
