@@ -1,0 +1,96 @@
+//! Account isolation, table-driven over every route and server function that takes a job
+//! ID: with account B's credentials on account A's job, each answers "not found" and
+//! changes nothing. A new route belongs in this table.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use common::*;
+
+#[tokio::test]
+async fn every_route_and_server_function_hides_other_accounts_jobs() {
+    let app = TestApp::start(1).await;
+    let (_, job) = app
+        .submit(&app.key, CONVERT, Some(("a.srt", SRT.as_bytes())))
+        .await;
+    let id = job["id"].as_str().expect("id").to_string();
+    app.wait_for_end(&app.key, &id).await;
+
+    let bob_key = app.new_key("bob").await;
+    let service = &app.instance.state.service;
+    let bob = service
+        .store()
+        .account_by_name("bob")
+        .await
+        .expect("db")
+        .expect("bob");
+    let bob_cookie = format!(
+        "ccjobs_session={}",
+        service.start_session(bob.id).await.expect("session")
+    );
+
+    let rest = [
+        ("GET", format!("/jobs/{id}")),
+        ("GET", format!("/jobs/{id}/files/source")),
+        ("GET", format!("/jobs/{id}/files/target")),
+        ("GET", format!("/jobs/{id}/files/response")),
+        ("GET", format!("/jobs/{id}/editor")),
+        ("POST", format!("/jobs/{id}/retry")),
+        ("DELETE", format!("/jobs/{id}")),
+        ("DELETE", format!("/jobs?id={id}")),
+    ];
+    for (method, uri) in &rest {
+        for (name, value) in [("x-api-key", bob_key.clone()), ("cookie", bob_cookie.clone())] {
+            let request = Request::builder()
+                .method(*method)
+                .uri(uri)
+                .header(name, &value)
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::empty())
+                .expect("request");
+            let (status, body) = app.json(request).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{method} {uri} with bob's {name}: {body}"
+            );
+        }
+    }
+    for function in ["get_job", "get_job_detail", "retry_job", "delete_job"] {
+        let request = Request::post(format!("/api/{function}"))
+            .header(header::COOKIE, &bob_cookie)
+            .header("sec-fetch-site", "same-origin")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("id={id}")))
+            .expect("request");
+        let (status, _, body) = app.send(request).await;
+        let body = String::from_utf8_lossy(&body);
+        assert!(!status.is_success(), "{function}: {status}");
+        assert!(body.contains("NotFound"), "{function} answers not found: {body}");
+    }
+    // Bob's lists and exports do not contain it either.
+    let (_, list) = app.get(&bob_key, "/jobs").await;
+    assert_eq!(list["total"], 0);
+    let (_, _, csv) = app
+        .send(
+            Request::get("/jobs.csv")
+                .header("x-api-key", &bob_key)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(!String::from_utf8_lossy(&csv).contains(&id));
+
+    // And nothing changed for Alice.
+    let (status, after) = app.get(&app.key, &format!("/jobs/{id}")).await;
+    assert_eq!(
+        (status, after["status"].as_str()),
+        (StatusCode::OK, Some("passed"))
+    );
+    assert_eq!(
+        app.get(&app.key, "/jobs").await.1["total"],
+        1,
+        "no retry was created"
+    );
+}
