@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::sync::Arc;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::{Arc, OnceLock};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 
@@ -96,14 +96,22 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// The app's routes, generated once per process. Generating them raises a process-wide
+/// flag that holds back resource loading (leptos_router's `SuppressResourceLoad`); a page
+/// render whose first resource load starts meanwhile waits forever (leptos issue #4773).
+/// Several instances in one process (the tests) would otherwise generate while others
+/// render; one generation, before any router exists, keeps that window closed.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     let port: SharedJobService = state.service.clone();
     let context = move || provide_context(port.clone());
     let options = state.leptos_options.clone();
     let app_shell = move || app::shell(options.clone());
-    let (detail, pages): (Vec<_>, Vec<_>) = generate_route_list(app::App)
-        .into_iter()
-        .partition(|r| r.path() == DETAIL_PATH);
+    let (detail, pages): (Vec<_>, Vec<_>) = route_list().into_iter().partition(|r| r.path() == DETAIL_PATH);
     let detail_page = leptos_axum::render_route_with_context(detail, context.clone(), app_shell.clone());
 
     let job_by_id = get(move |state: State<AppState>, request: Request<Body>| {
