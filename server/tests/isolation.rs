@@ -18,17 +18,7 @@ async fn every_route_and_server_function_hides_other_accounts_jobs() {
     app.wait_for_end(&app.key, &id).await;
 
     let bob_key = app.new_key("bob").await;
-    let service = &app.instance.state.service;
-    let bob = service
-        .store()
-        .account_by_name("bob")
-        .await
-        .expect("db")
-        .expect("bob");
-    let bob_cookie = format!(
-        "ccjobs_session={}",
-        service.start_session(bob.id).await.expect("session")
-    );
+    let bob_cookie = app.session_cookie_for("bob").await;
 
     let rest = [
         ("GET", format!("/jobs/{id}")),

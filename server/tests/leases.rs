@@ -9,18 +9,13 @@ use common::*;
 
 async fn queued_job(app: &TestApp) -> String {
     let service = &app.instance.state.service;
-    let account = service
-        .store()
-        .account_by_name("alice")
-        .await
-        .expect("db")
-        .expect("alice");
+    let account = app.account("alice").await;
     let upload = ccjobs::service::Upload {
         name: "a.srt".into(),
         data: SRT.as_bytes().to_vec(),
     };
     let submitted = service
-        .submit_job(account.id, JobSource::Api, CONVERT, Some(upload), None)
+        .submit_job(account, JobSource::Api, CONVERT, Some(upload), None)
         .await
         .expect("submitted");
     submitted.job.id.to_string()

@@ -102,15 +102,9 @@ async fn a_file_with_too_many_cues_fails_naming_the_limit() {
 #[tokio::test]
 async fn an_account_at_its_running_limit_waits_while_others_run() {
     let app = TestApp::start(0).await;
-    let service = &app.instance.state.service;
+    let (app, service) = (&app, &app.instance.state.service);
     let submit = |name: &'static str| async move {
-        let account = service
-            .store()
-            .account_by_name(name)
-            .await
-            .expect("db")
-            .expect("account")
-            .id;
+        let account = app.account(name).await;
         let upload = ccjobs::service::Upload {
             name: "a.srt".into(),
             data: SRT.as_bytes().to_vec(),

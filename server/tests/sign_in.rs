@@ -93,13 +93,10 @@ async fn a_wrong_key_or_a_spent_link_returns_to_sign_in_with_a_message() {
     assert!(!headers.contains_key(header::SET_COOKIE));
 
     let service = &app.instance.state.service;
-    let account = service
-        .store()
-        .account_by_name("alice")
+    let token = service
+        .create_sign_in_link(app.account("alice").await)
         .await
-        .expect("db")
-        .expect("alice");
-    let token = service.create_sign_in_link(account.id).await.expect("link");
+        .expect("link");
     let (status, headers, _) = app.send(form("/auth/link", format!("token={token}"))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(headers.contains_key(header::SET_COOKIE));

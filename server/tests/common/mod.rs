@@ -87,19 +87,33 @@ impl TestApp {
         self.dir
     }
 
-    /// A signed-in session of the test account, as a `Cookie` header value.
-    pub async fn session_cookie(&self) -> String {
-        let service = &self.instance.state.service;
-        let account = service
-            .store()
-            .account_by_name("alice")
+    /// The ID of the account with this name.
+    pub async fn account(&self, name: &str) -> app::model::AccountId {
+        let store = self.instance.state.service.store();
+        store
+            .account_by_name(name)
             .await
             .expect("db")
-            .expect("alice");
-        format!(
-            "ccjobs_session={}",
-            service.start_session(account.id).await.expect("session")
-        )
+            .expect("account exists")
+            .id
+    }
+
+    /// A signed-in session of the named account, as a `Cookie` header value.
+    pub async fn session_cookie_for(&self, name: &str) -> String {
+        let account = self.account(name).await;
+        let token = self
+            .instance
+            .state
+            .service
+            .start_session(account)
+            .await
+            .expect("session");
+        format!("ccjobs_session={token}")
+    }
+
+    /// A signed-in session of the test account, as a `Cookie` header value.
+    pub async fn session_cookie(&self) -> String {
+        self.session_cookie_for("alice").await
     }
 
     pub fn router(&self) -> Router {
