@@ -2,11 +2,9 @@
 //! ID: with account B's credentials on account A's job, each answers "not found" and
 //! changes nothing. A new route belongs in this table.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn every_route_and_server_function_hides_other_accounts_jobs() {

@@ -1,11 +1,9 @@
 //! Jobs survive their worker: expired leases are taken back, retried up to the limit, and
 //! a worker that lost its lease cannot overwrite the job.
 
-mod common;
-
+use crate::common::*;
 use app::model::JobSource;
 use ccjobs::store::{Outcome, Reaped};
-use common::*;
 
 async fn queued_job(app: &TestApp) -> String {
     let service = &app.instance.state.service;

@@ -1,10 +1,8 @@
 //! The REST API, in-process against a real SQLite database and real workers.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn a_submitted_srt_job_passes_with_a_correct_webvtt_output() {

@@ -1,11 +1,9 @@
 //! Conversions through the API, end to end: every readable profile to every writable one,
 //! encodings, and the profile list.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::*;
 
 const VTT_IN: &str = "WEBVTT\n\nNOTE made by hand\n\nhello\n00:01.000 --> 00:02.500 align:start\n<v Ann>Hello &amp; <i>welcome</i>\n\n00:03.000 --> 00:04.000\nBye\n";
 

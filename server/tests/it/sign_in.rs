@@ -1,10 +1,8 @@
 //! Sign-in, sessions and sign-out; the dashboard rendered through a real listener.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 fn form(uri: &str, body: String) -> Request<Body> {
     Request::post(uri)

@@ -1,9 +1,7 @@
 //! `Idempotency-Key` on `POST /jobs`: a retried request never makes a second job.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 fn with_key(key: &str, api_key: &str, config: &str) -> axum::http::Request<axum::body::Body> {
     let mut request = submit_request(api_key, config, Some(("a.srt", SRT.as_bytes())));

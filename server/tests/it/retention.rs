@@ -1,9 +1,7 @@
 //! Retention deletes old finished jobs with their files, in batches, and leaves the rest.
 
-mod common;
-
+use crate::common::*;
 use app::time::Timestamp;
-use common::*;
 use sqlx::Connection;
 
 #[tokio::test]

@@ -1,13 +1,11 @@
 //! Limits with clear answers: request rates, Job Description size and depth, cues per
 //! file, and jobs running at once per account.
 
-mod common;
-
+use crate::common::*;
 use app::model::JobSource;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 use std::net::SocketAddr;
 
 #[tokio::test]

@@ -1,11 +1,9 @@
 //! What the dashboard relies on from the server: the CSV export, the editor hand-off with
 //! signed links, the detail page sharing `/jobs/{id}` with the API, cross-site refusal.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 fn get(key: &str, uri: &str) -> Request<Body> {
     Request::get(uri)

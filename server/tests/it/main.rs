@@ -1,0 +1,14 @@
+//! Integration tests: one binary (each test binary costs a link and disk space), one module
+//! per area. Every test runs a real server instance on its own SQLite file.
+
+mod common;
+
+mod api;
+mod dashboard;
+mod formats;
+mod idempotency;
+mod isolation;
+mod leases;
+mod limits;
+mod retention;
+mod sign_in;
