@@ -3,7 +3,7 @@
 //
 //   node scripts/bench-first-load.js [RUNS]
 //
-// Starts the release server (target/release/ccjobs) on a fresh database in a temp folder,
+// Starts the release server (target/release/ccjobs, or $CCJOBS_BIN) on a fresh database in a temp folder,
 // signs in, submits 25 jobs so the table is full, then loads / RUNS times (default 20).
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -12,7 +12,7 @@ const path = require('node:path');
 const { chromium } = require('../end2end/node_modules/playwright-core');
 
 const root = path.join(__dirname, '..');
-const bin = path.join(root, 'target', 'release', 'ccjobs');
+const bin = process.env.CCJOBS_BIN ?? path.join(root, 'target', 'release', 'ccjobs');
 const port = 3931;
 const base = `http://127.0.0.1:${port}`;
 const runs = Number(process.argv[2] ?? 20);
@@ -76,8 +76,8 @@ async function main() {
   const last = results[results.length - 1].bytes;
   const total = Object.values(last).reduce((a, b) => a + b, 0);
   console.log(`first load over ${runs} cold runs (release server, loopback):`);
-  for (const [type, n] of Object.entries(last)) console.log(`  ${type.padEnd(10)} ${(n / 1024).toFixed(1)} KB on the wire`);
-  console.log(`  total      ${(total / 1024).toFixed(1)} KB on the wire (headers included)`);
+  for (const [type, n] of Object.entries(last)) console.log(`  ${type.padEnd(10)} ${n} B = ${(n / 1024).toFixed(1)} KiB on the wire`);
+  console.log(`  total      ${total} B = ${(total / 1024).toFixed(1)} KiB on the wire (headers included)`);
   console.log(`  time to interactive (hydrated): p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${tti[tti.length - 1]} ms`);
 }
 

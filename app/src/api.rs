@@ -48,13 +48,17 @@ pub struct JobDetail {
     pub job: crate::model::Job,
     /// Jobs that retried this one.
     pub retried_as: Vec<crate::model::JobId>,
+    /// The Job Description, pretty-printed by the server (the bundle carries no JSON writer).
+    pub description_json: String,
 }
 
-/// One job in full: what `GET /jobs/{id}` answers (the JSON dialog shows it).
+/// One job in full, pretty-printed: what `GET /jobs/{id}` answers (the JSON dialog shows
+/// it). Printed here rather than in the browser, so the bundle carries no JSON writer.
 #[server(endpoint = "get_job")]
-pub async fn get_job(id: String) -> Result<crate::model::Job, ApiError> {
+pub async fn get_job_json(id: String) -> Result<String, ApiError> {
     let (service, account) = ssr::caller().await?;
-    service.get_job(account, ssr::parse_job_id(&id)?).await
+    let job = service.get_job(account, ssr::parse_job_id(&id)?).await?;
+    serde_json::to_string_pretty(&job).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// A job with its retry lineage.
@@ -64,7 +68,13 @@ pub async fn get_job_detail(id: String) -> Result<JobDetail, ApiError> {
     let id = ssr::parse_job_id(&id)?;
     let job = service.get_job(account, id).await?;
     let retried_as = service.retried_as(account, id).await?;
-    Ok(JobDetail { job, retried_as })
+    let description_json = serde_json::to_string_pretty(job.description.value())
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(JobDetail {
+        job,
+        retried_as,
+        description_json,
+    })
 }
 
 /// The same service method as `POST /jobs/{id}/retry`.

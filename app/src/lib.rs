@@ -6,6 +6,7 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod description;
+pub mod erased;
 pub mod filter;
 pub mod model;
 pub mod pages;
@@ -13,6 +14,7 @@ pub mod pages;
 pub mod port;
 pub mod time;
 
+use erased::SyncHydrated;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -82,12 +84,12 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/ccjobs.css"/>
         <Title text="ccjobs"/>
         <Router>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=StaticSegment("") view=pages::Dashboard ssr=SsrMode::Async/>
-                <Route path=StaticSegment("sign-in") view=pages::SignIn/>
+            <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
+                <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
+                <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
                 <Route
                     path=(StaticSegment("jobs"), ParamSegment("id"))
-                    view=pages::JobDetailPage
+                    view=|| SyncHydrated(view! { <pages::JobDetailPage/> })
                     ssr=SsrMode::Async
                 />
             </Routes>

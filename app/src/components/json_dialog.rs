@@ -1,7 +1,8 @@
 //! `JsonDialog`: the job's full API response, pretty-printed, with a Copy button.
 
 use super::{Dialogs, Modal};
-use crate::api::get_job;
+use crate::api::get_job_json;
+use crate::erased::Erase;
 use leptos::prelude::*;
 
 #[component]
@@ -13,17 +14,12 @@ pub fn JsonDialog() -> impl IntoView {
         let id = dialogs.json_for.get();
         async move {
             match id {
-                Some(id) => Some(get_job(id.to_string()).await),
+                Some(id) => Some(get_job_json(id.to_string()).await),
                 None => None,
             }
         }
     });
-    let text = move || {
-        job.get().flatten().map(|r| match r {
-            Ok(job) => Ok(serde_json::to_string_pretty(&job).unwrap_or_default()),
-            Err(e) => Err(e.to_string()),
-        })
-    };
+    let text = move || job.get().flatten().map(|r| r.map_err(|e| e.to_string()));
     let copy = move |_| {
         if let Some(Ok(json)) = text() {
             leptos::task::spawn_local(async move {
@@ -52,9 +48,9 @@ pub fn JsonDialog() -> impl IntoView {
                 _ => None,
             }}
             {move || match text() {
-                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-                Some(Ok(json)) => view! { <pre class="json" tabindex="0">{json}</pre> }.into_any(),
-                Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
+                None => view! { <p class="muted" role="status">"Loading…"</p> }.erase(),
+                Some(Ok(json)) => view! { <pre class="json" tabindex="0">{json}</pre> }.erase(),
+                Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.erase(),
             }}
         </Modal>
     }

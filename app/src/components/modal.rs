@@ -5,15 +5,16 @@ use leptos::html::Dialog;
 use leptos::prelude::*;
 
 #[component]
-pub fn Modal(
+pub fn Modal<C: IntoView + 'static>(
     /// Whether the dialog is open; set to false when the user closes it.
     open: Signal<bool>,
     /// Called when the dialog closes (Escape, Close button, or the action completing).
     on_close: Callback<()>,
     /// The id of the element that names the dialog.
     labelled_by: &'static str,
-    children: Children,
+    children: TypedChildren<C>,
 ) -> impl IntoView {
+    let children = children.into_inner();
     let node = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
         let want_open = open.get();

@@ -7,6 +7,7 @@ use crate::browser::{self, PAGE_SIZE_KEY};
 use crate::components::{
     ConfirmDelete, Dialogs, FilterBar, JobChange, JobTable, JsonDialog, Pager, RefreshControls, RowsPerPage,
 };
+use crate::erased::{Erase, SyncHydrated};
 use crate::filter::{list_query_string, parse_list_query, Cursor, JobFilter, PageRequest, PageSize};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -140,7 +141,7 @@ pub fn Dashboard() -> impl IntoView {
                     <button type="button" on:click=move |_| action_error.set(None)>"Dismiss"</button>
                 </div>
             })}
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading jobs…"</p> }>
+            <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading jobs…"</p> })>
                 {move || jobs.get().map(|result| match result {
                     Ok(page) if page.jobs.is_empty() => {
                         let filtered = filter.get_untracked() != JobFilter::default();
@@ -150,12 +151,12 @@ pub fn Dashboard() -> impl IntoView {
                                     view! {
                                         <p>"No jobs match these filters"</p>
                                         <button type="button" on:click=clear>"Clear filters"</button>
-                                    }.into_any()
+                                    }.erase()
                                 } else {
-                                    view! { <p>"No jobs yet. Submit one with POST /jobs and it shows up here."</p> }.into_any()
+                                    view! { <p>"No jobs yet. Submit one with POST /jobs and it shows up here."</p> }.erase()
                                 }}
                             </div>
-                        }.into_any()
+                        }.erase()
                     }
                     Ok(page) => view! {
                         <JobTable jobs=page.jobs.clone() on_change/>
@@ -163,10 +164,10 @@ pub fn Dashboard() -> impl IntoView {
                             <RowsPerPage size=Signal::derive(move || page_request.get().size) on_change=on_size/>
                             <Pager page on_go=on_page/>
                         </div>
-                    }.into_any(),
+                    }.erase(),
                     Err(ApiError::Unauthorized) => view! {
                         <Redirect path=sign_in_path(&location.pathname.get_untracked(), &search.get_untracked())/>
-                    }.into_any(),
+                    }.erase(),
                     Err(e) => view! {
                         <div class="alert" role="alert">
                             <p>{e.to_string()}</p>
@@ -174,7 +175,7 @@ pub fn Dashboard() -> impl IntoView {
                             " "
                             <button type="button" on:click=clear>"Clear filters"</button>
                         </div>
-                    }.into_any(),
+                    }.erase(),
                 })}
             </Transition>
             <JsonDialog/>

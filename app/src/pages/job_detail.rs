@@ -4,6 +4,7 @@
 use super::{sign_in_path, TopBar};
 use crate::api::{get_job_detail, ApiError, JobDetail};
 use crate::components::{ConfirmDelete, Dialogs, JobActions, JobChange, JsonDialog, LocalTime, StatusBadge};
+use crate::erased::{Erase, SyncHydrated};
 use crate::model::JobStatus;
 use crate::time::Timestamp;
 use leptos::prelude::*;
@@ -43,22 +44,22 @@ pub fn JobDetailPage() -> impl IntoView {
         <main class="page">
             <p><a href="/">"← All jobs"</a></p>
             {move || action_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
-            <Transition fallback=|| view! { <p class="muted" role="status">"Loading job…"</p> }>
+            <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading job…"</p> })>
                 {move || detail.get().map(|result| match result {
-                    Ok(detail) => view! { <JobView detail on_change/> }.into_any(),
+                    Ok(detail) => view! { <JobView detail on_change/> }.erase(),
                     Err(ApiError::Unauthorized) => view! {
                         <Redirect path=sign_in_path(&location.pathname.get_untracked(), &location.search.get_untracked())/>
-                    }.into_any(),
+                    }.erase(),
                     Err(e @ ApiError::NotFound(_)) => view! {
                         <h1>"Job not found"</h1>
                         <p class="alert" role="alert">{e.to_string()}</p>
-                    }.into_any(),
+                    }.erase(),
                     Err(e) => view! {
                         <div class="alert" role="alert">
                             <p>{e.to_string()}</p>
                             <button type="button" on:click=move |_| set_refreshes.update(|n| *n += 1)>"Try again"</button>
                         </div>
-                    }.into_any(),
+                    }.erase(),
                 })}
             </Transition>
             <JsonDialog/>
@@ -69,16 +70,19 @@ pub fn JobDetailPage() -> impl IntoView {
 
 fn optional_time(t: Option<Timestamp>) -> AnyView {
     match t {
-        Some(at) => view! { <LocalTime at/> }.into_any(),
-        None => "—".into_any(),
+        Some(at) => view! { <LocalTime at/> }.erase(),
+        None => "—".erase(),
     }
 }
 
 #[component]
 fn JobView(detail: JobDetail, on_change: Callback<JobChange>) -> impl IntoView {
-    let JobDetail { job, retried_as } = detail;
+    let JobDetail {
+        job,
+        retried_as,
+        description_json: description,
+    } = detail;
     let id = job.id;
-    let description = serde_json::to_string_pretty(job.description.value()).unwrap_or_default();
     let duration = job
         .started_at
         .zip(job.finished_at)

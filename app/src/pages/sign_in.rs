@@ -4,6 +4,7 @@
 //! WASM bundle. A link's token is only spent by the POST, never by the GET: link
 //! previewers and mail scanners cannot burn it.
 
+use crate::erased::Erase;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,7 +26,7 @@ pub fn SignIn() -> impl IntoView {
                         <input type="hidden" name="next" value=next()/>
                         <button type="submit">"Sign in"</button>
                     </form>
-                }.into_any(),
+                }.erase(),
                 None => view! {
                     <form method="post" action="/auth/sign-in" class="card">
                         <label for="api-key">"API key"</label>
@@ -38,7 +39,7 @@ pub fn SignIn() -> impl IntoView {
                             "Run " <code>"ccjobs account create NAME"</code> " for another account."
                         </p>
                     </form>
-                }.into_any(),
+                }.erase(),
             }}
         </main>
     }
