@@ -1,6 +1,7 @@
 //! `ccjobs`: the server and its administration commands.
 
 use anyhow::Context;
+use ccjobs::cli::{self, CliError, Connection, JobsCommand, SubmitArgs};
 use ccjobs::config::Config;
 use ccjobs::store::Store;
 use clap::{Parser, Subcommand};
@@ -22,7 +23,29 @@ enum Command {
     Serve(Config),
     /// Create and migrate the database, then exit.
     Migrate(Config),
-    /// Manage accounts (against the database directly).
+    /// Submit a caption file (or a URL to one) as a job; --wait follows it to the end.
+    Submit {
+        #[command(flatten)]
+        connection: Connection,
+        #[command(flatten)]
+        args: SubmitArgs,
+    },
+    /// List, show, retry, delete and export the account's jobs.
+    Jobs {
+        #[command(flatten)]
+        connection: Connection,
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// List the caption profiles the server reads and writes, with their options.
+    Profiles {
+        #[command(flatten)]
+        connection: Connection,
+        /// Prints the server's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage accounts and their API keys (against the database directly).
     #[command(subcommand)]
     Account(AccountCommand),
 }
@@ -41,6 +64,32 @@ enum AccountCommand {
         #[command(flatten)]
         config: Config,
     },
+    /// Create, list and revoke an account's API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Create another API key for the account; prints it once.
+    Create {
+        name: String,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// List the account's keys: ID, prefix, created, revoked.
+    List {
+        name: String,
+        #[command(flatten)]
+        config: Config,
+    },
+    /// Revoke a key, named by its ID or its prefix (as `list` shows them): it stops working at once.
+    Revoke {
+        name: String,
+        key: String,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[tokio::main]
@@ -52,7 +101,25 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    let result = match Cli::parse().command {
+        Command::Submit { connection, args } => cli::submit(&connection, args).await,
+        Command::Jobs { connection, command } => cli::jobs(&connection, command).await,
+        Command::Profiles { connection, json } => cli::profiles(&connection, json).await,
+        command => return admin(command).await,
+    };
+    if let Err(e) = result {
+        eprintln!("ccjobs: {e}");
+        std::process::exit(e.exit_code());
+    }
+    Ok(())
+}
+
+/// The commands that run the server or work on its database directly.
+async fn admin(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Submit { .. } | Command::Jobs { .. } | Command::Profiles { .. } => {
+            Err(CliError::Usage("not an administration command".into()).into())
+        }
         Command::Serve(config) => serve(config).await,
         Command::Migrate(config) => {
             Store::open(&config.database_url)
@@ -82,7 +149,55 @@ async fn main() -> anyhow::Result<()> {
             println!("{}/sign-in?token={token}", instance.state.config.public_url());
             Ok(())
         }
+        Command::Account(AccountCommand::Keys(command)) => keys(command).await,
     }
+}
+
+async fn keys(command: KeysCommand) -> anyhow::Result<()> {
+    let (name, config) = match &command {
+        KeysCommand::Create { name, config }
+        | KeysCommand::List { name, config }
+        | KeysCommand::Revoke { name, config, .. } => (name.clone(), config.clone()),
+    };
+    let instance = ccjobs::build(config).await?;
+    let service = &instance.state.service;
+    let account =
+        service.store().account_by_name(&name).await?.with_context(|| {
+            format!("no account named {name:?}; `ccjobs account create {name}` makes one")
+        })?;
+    match command {
+        KeysCommand::Create { .. } => {
+            let key = service.create_api_key(account.id).await?;
+            println!("{key}");
+            eprintln!("ccjobs: this is the only time the key is shown; keep it somewhere safe");
+        }
+        KeysCommand::List { .. } => {
+            println!("{:<38}{:<12}{:<22}REVOKED", "ID", "PREFIX", "CREATED (UTC)");
+            for key in service.store().api_keys(account.id).await? {
+                let at = |ms: i64| {
+                    app::time::Timestamp(ms)
+                        .to_display_utc()
+                        .trim_end_matches(" UTC")
+                        .to_string()
+                };
+                println!(
+                    "{:<38}{:<12}{:<22}{}",
+                    key.id,
+                    key.prefix,
+                    at(key.created_at),
+                    key.revoked_at.map(at).unwrap_or_else(|| "—".into())
+                );
+            }
+        }
+        KeysCommand::Revoke { key, .. } => {
+            let revoked = service.revoke_api_key(account.id, key.trim()).await?;
+            println!(
+                "revoked key {} ({}); requests with it are refused from now on",
+                revoked.id, revoked.prefix
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

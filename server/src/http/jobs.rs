@@ -33,6 +33,22 @@ fn multipart_error(e: MultipartError, limit: usize) -> AppError {
     }
 }
 
+/// The header with which the CLI and the API Playground say where a job came from (the
+/// dashboard's source column); plain API calls leave it out and count as `api`.
+pub const SOURCE_HEADER: &str = "ccjobs-source";
+
+fn job_source(headers: &HeaderMap) -> Result<JobSource, AppError> {
+    let Some(value) = headers.get(SOURCE_HEADER) else {
+        return Ok(JobSource::Api);
+    };
+    value.to_str().ok().and_then(|v| v.parse().ok()).ok_or_else(|| {
+        AppError::bad_request(
+            "invalid_source",
+            format!("the {SOURCE_HEADER} header must be api, playground or cli; leave it out for api"),
+        )
+    })
+}
+
 /// `POST /jobs`: multipart with `config` (the Job Description JSON) and `source` (the file).
 /// With an `Idempotency-Key` header the account already used, the earlier job comes back
 /// (200, `Idempotent-Replayed: true`) instead of a new one (201).
@@ -83,9 +99,10 @@ pub async fn submit_job(
         }
         None => None,
     };
+    let origin = job_source(&headers)?;
     let submitted = state
         .service
-        .submit_job(account, JobSource::Api, &config, source, key)
+        .submit_job(account, origin, &config, source, key)
         .await?;
     let location = format!("/jobs/{}", submitted.job.id);
     let (status, replayed) = match submitted.replayed {

@@ -6,7 +6,7 @@ mod editor;
 pub mod error;
 mod export;
 mod files;
-mod jobs;
+pub(crate) mod jobs;
 mod profiles;
 mod rate_limit;
 

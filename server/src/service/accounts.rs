@@ -1,7 +1,7 @@
 //! Accounts and signing in: API keys, sessions and one-time sign-in links.
 
 use super::{Service, ServiceError};
-use crate::store::NewAccount;
+use crate::store::{KeyRow, NewAccount};
 use crate::tokens::{hash_token, key_label, random_token, API_KEY_PREFIX};
 use app::model::AccountId;
 
@@ -58,6 +58,45 @@ impl Service {
             )
             .await?;
         Ok(key)
+    }
+
+    /// Revokes a key of the account, named by its ID or by its prefix (`ccj_1a2b3c`, as
+    /// listings show it). A prefix that fits several keys is refused, naming their IDs.
+    pub async fn revoke_api_key(&self, account: AccountId, which: &str) -> Result<KeyRow, ServiceError> {
+        let keys = self.store.api_keys(account).await?;
+        let matches: Vec<&KeyRow> = keys
+            .iter()
+            .filter(|k| k.id == which || k.prefix == which)
+            .collect();
+        let key = match matches.as_slice() {
+            [key] => *key,
+            [] => return Err(ServiceError::invalid(
+                "unknown_key",
+                format!(
+                    "the account has no API key {which:?}; `ccjobs account keys list NAME` shows its keys"
+                ),
+            )),
+            several => {
+                let ids: Vec<&str> = several.iter().map(|k| k.id.as_str()).collect();
+                return Err(ServiceError::invalid(
+                    "ambiguous_key",
+                    format!(
+                        "{which:?} fits {} keys ({}); revoke one by its ID",
+                        several.len(),
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        };
+        self.store.revoke_api_key(account, &key.id).await?;
+        let mut keys = self.store.api_keys(account).await?;
+        keys.retain(|k| k.id == key.id);
+        keys.pop().ok_or_else(|| {
+            ServiceError::invalid(
+                "unknown_key",
+                format!("API key {} vanished while being revoked", key.id),
+            )
+        })
     }
 
     pub async fn create_sign_in_link(&self, account: AccountId) -> Result<String, ServiceError> {

@@ -10,6 +10,16 @@ pub struct AccountRow {
     pub name: String,
 }
 
+/// An API key as listings show it: never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRow {
+    pub id: String,
+    /// The key's first characters (`ccj_` + 6), enough to recognise it.
+    pub prefix: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
 /// A new account's identity.
 pub struct NewAccount<'a> {
     pub id: AccountId,
@@ -77,6 +87,39 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// The account's keys, oldest first.
+    pub async fn api_keys(&self, account: AccountId) -> StoreResult<Vec<KeyRow>> {
+        let rows = sqlx::query(
+            "select id, prefix, created_at, revoked_at from api_keys where account_id = ? order by created_at, id",
+        )
+        .bind(account.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| KeyRow {
+                id: r.get("id"),
+                prefix: r.get("prefix"),
+                created_at: r.get("created_at"),
+                revoked_at: r.get("revoked_at"),
+            })
+            .collect())
+    }
+
+    /// Revokes one of the account's keys, named by its ID. Returns false when the account
+    /// has no such key; revoking a revoked key keeps its first revocation time.
+    pub async fn revoke_api_key(&self, account: AccountId, id: &str) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "update api_keys set revoked_at = coalesce(revoked_at, ?) where account_id = ? and id = ?",
+        )
+        .bind(now_ms())
+        .bind(account.to_string())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn account_for_key_hash(&self, key_hash: &str) -> StoreResult<Option<AccountId>> {

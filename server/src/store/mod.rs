@@ -10,7 +10,7 @@ mod leases;
 mod retention;
 mod search;
 
-pub use accounts::{AccountRow, NewAccount};
+pub use accounts::{AccountRow, KeyRow, NewAccount};
 pub use export::ExportRow;
 pub use jobs::{ClaimedJob, FileRow, Inserted, NewJob, Outcome};
 pub use leases::Reaped;
