@@ -7,6 +7,7 @@ pub mod error;
 mod export;
 mod files;
 pub(crate) mod jobs;
+pub mod openapi;
 mod profiles;
 mod rate_limit;
 
@@ -106,7 +107,28 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
+/// The REST routes, with their paths recorded as they are added: the OpenAPI test checks
+/// the document against exactly what the router serves.
+#[derive(Default)]
+struct Rest {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Rest {
+    fn route(mut self, path: &'static str, methods: axum::routing::MethodRouter<AppState>) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, methods);
+        self
+    }
+}
+
 pub fn router(state: AppState) -> Router {
+    router_and_rest_paths(state).0
+}
+
+/// The router, and the paths of its REST routes (pages, assets and server functions aside).
+pub fn router_and_rest_paths(state: AppState) -> (Router, Vec<&'static str>) {
     let port: SharedJobService = state.service.clone();
     let context = move || provide_context(port.clone());
     let options = state.leptos_options.clone();
@@ -126,7 +148,7 @@ pub fn router(state: AppState) -> Router {
     })
     .delete(jobs::delete_job);
 
-    let api = Router::new()
+    let rest = Rest::default()
         .route(
             "/jobs",
             post(jobs::submit_job)
@@ -140,20 +162,24 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/editor", get(editor::open_in_editor))
         .route("/download/{id}/{kind}", get(editor::signed_download))
         .route("/profiles", get(profiles::list_profiles))
+        .route("/openapi.json", get(openapi::serve))
         .route(
             "/health",
             get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
         )
         .route("/auth/sign-in", post(auth::sign_in_with_key))
         .route("/auth/link", post(auth::sign_in_with_link))
-        .route("/auth/sign-out", post(auth::sign_out))
+        .route("/auth/sign-out", post(auth::sign_out));
+    let rest_paths = rest.paths;
+    let api = rest
+        .router
         // Multipart bodies up to the configured limit, plus room for the config field.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
     // Built assets, precompressed at build time (scripts/precompress.js).
     let pkg =
         std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
     let assets = ServeDir::new(pkg).precompressed_br().precompressed_gzip();
-    Router::new()
+    let router = Router::new()
         .merge(api)
         .nest_service("/pkg", assets)
         .leptos_routes_with_context(&state, pages, context, app_shell)
@@ -166,5 +192,6 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(security_headers))
         // Brotli or gzip for whatever the client accepts: the WASM bundle shrinks ~3x.
         .layer(CompressionLayer::new())
-        .with_state(state)
+        .with_state(state);
+    (router, rest_paths)
 }

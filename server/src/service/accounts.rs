@@ -70,12 +70,14 @@ impl Service {
             .collect();
         let key = match matches.as_slice() {
             [key] => *key,
-            [] => return Err(ServiceError::invalid(
-                "unknown_key",
-                format!(
+            [] => {
+                return Err(ServiceError::invalid(
+                    "unknown_key",
+                    format!(
                     "the account has no API key {which:?}; `ccjobs account keys list NAME` shows its keys"
                 ),
-            )),
+                ))
+            }
             several => {
                 let ids: Vec<&str> = several.iter().map(|k| k.id.as_str()).collect();
                 return Err(ServiceError::invalid(

@@ -11,5 +11,6 @@ mod idempotency;
 mod isolation;
 mod leases;
 mod limits;
+mod openapi;
 mod retention;
 mod sign_in;
