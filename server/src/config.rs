@@ -41,6 +41,10 @@ pub struct Config {
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
     /// Delete finished jobs (and their files) this many days after submission; 0 keeps them.
+    /// Allow source URLs that point at private or loopback addresses (self-hosted setups
+    /// whose files sit on the internal network). Off: such URLs are refused.
+    #[arg(long, env = "CCJOBS_ALLOW_PRIVATE_URLS", default_value_t = false)]
+    pub allow_private_urls: bool,
     #[arg(long, env = "CCJOBS_RETENTION_DAYS", default_value_t = 0)]
     pub retention_days: u32,
     #[command(flatten)]

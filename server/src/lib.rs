@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod http;
+pub mod remote;
 pub mod service;
 pub mod signing;
 pub mod store;

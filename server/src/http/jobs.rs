@@ -3,6 +3,7 @@
 use super::auth::Caller;
 use super::error::AppError;
 use super::AppState;
+use crate::remote;
 use crate::service::Upload;
 use app::filter::parse_list_query;
 use app::model::{JobId, JobSource};
@@ -31,6 +32,12 @@ fn multipart_error(e: MultipartError, limit: usize) -> AppError {
     } else {
         AppError::bad_request("invalid_multipart", format!("the multipart body could not be read ({e}); send multipart/form-data with the fields config and source"))
     }
+}
+
+fn remote_url(data: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(data).ok()?.trim();
+    let lower = text.get(..8)?.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| text.to_string())
 }
 
 /// The header with which the CLI and the API Playground say where a job came from (the
@@ -74,14 +81,25 @@ pub async fn submit_job(
                 let name = field
                     .file_name()
                     .filter(|n| !n.trim().is_empty())
-                    .unwrap_or("source")
-                    .to_string();
+                    .map(str::to_string);
                 let data = field
                     .bytes()
                     .await
                     .map_err(|e| multipart_error(e, limit))?
                     .to_vec();
-                source = Some(Upload { name, data });
+                source = Some(match name {
+                    Some(name) => Upload { name, data },
+                    // A plain text field holding an http(s) address: the file is fetched.
+                    None => match remote_url(&data) {
+                        Some(url) => remote::fetch("The source URL", &url, &state.fetch_policy())
+                            .await
+                            .map_err(|message| AppError::bad_request("source_url", message))?,
+                        None => Upload {
+                            name: "source".into(),
+                            data,
+                        },
+                    },
+                });
             }
             _ => {}
         }

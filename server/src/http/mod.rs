@@ -35,6 +35,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
+impl AppState {
+    /// How source URLs are fetched on this server.
+    pub fn fetch_policy(&self) -> crate::remote::FetchPolicy {
+        crate::remote::FetchPolicy {
+            max_bytes: self.config.max_upload_bytes,
+            allow_private: self.config.allow_private_urls,
+            connect_timeout: std::time::Duration::from_secs(10),
+            total_timeout: std::time::Duration::from_secs(120),
+        }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()

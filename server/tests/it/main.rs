@@ -12,5 +12,6 @@ mod isolation;
 mod leases;
 mod limits;
 mod openapi;
+mod remote;
 mod retention;
 mod sign_in;

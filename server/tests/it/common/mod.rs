@@ -28,6 +28,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         workers,
         max_upload_bytes: 1024 * 1024,
         secure_cookies: false,
+        allow_private_urls: false,
         editor_url_template: "https://editor.example/workorder?description=".into(),
         limits: ccjobs::config::Limits::default(),
         retention_days: 0,
