@@ -46,17 +46,27 @@ ensure_end2end_packages() {
   fi
 }
 
+# One bundle: cargo features ($1, may be empty) → /pkg/<name>.js and /pkg/<name>.wasm.
+build_bundle() {
+  local features=$1 name=$2
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release ${features:+--features "$features"}
+  wasm-bindgen target/wasm32-unknown-unknown/wasm-release/frontend.wasm \
+    --target web --no-typescript --remove-name-section --remove-producers-section \
+    --out-dir "$SITE/pkg" --out-name "$name"
+  # The hydration script loads /pkg/<output-name>.wasm.
+  mv -f "$SITE/pkg/${name}_bg.wasm" "$SITE/pkg/$name.wasm"
+}
+
 build_site() {
   ensure_wasm_target
   ensure_wasm_bindgen
-  say "building the WASM frontend"
-  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release
   mkdir -p "$SITE/pkg"
-  wasm-bindgen target/wasm32-unknown-unknown/wasm-release/frontend.wasm \
-    --target web --no-typescript --remove-name-section --remove-producers-section \
-    --out-dir "$SITE/pkg" --out-name ccjobs
-  # The hydration script loads /pkg/<output-name>.wasm.
-  mv -f "$SITE/pkg/ccjobs_bg.wasm" "$SITE/pkg/ccjobs.wasm"
+  # Two bundles: the dashboard's leaves the API Playground out, so the first load stays
+  # small; the Playground page loads its own (app/src/lib.rs, bundle_for_page).
+  say "building the WASM frontend (dashboard bundle)"
+  build_bundle "" ccjobs
+  say "building the WASM frontend (Playground bundle)"
+  build_bundle playground ccjobs-playground
   cp style/main.css "$SITE/pkg/ccjobs.css"
   cp -R public/. "$SITE/"
   node scripts/precompress.js "$SITE/pkg"

@@ -77,6 +77,13 @@ pub async fn get_job_detail(id: String) -> Result<JobDetail, ApiError> {
     })
 }
 
+/// The profiles for the Playground's pickers (signed-in users only, like the page).
+#[server(endpoint = "playground_profiles")]
+pub async fn playground_profiles() -> Result<Vec<crate::model::ProfileInfo>, ApiError> {
+    let (service, _account) = ssr::caller().await?;
+    Ok(service.profiles())
+}
+
 /// The same service method as `POST /jobs/{id}/retry`.
 #[server(endpoint = "retry_job")]
 pub async fn retry_job(id: String) -> Result<crate::model::Job, ApiError> {

@@ -48,6 +48,55 @@ mod imp {
             })
     }
 
+    /// Submits a job as the Playground does: `POST /jobs` with the session cookie, the
+    /// config, and either the file chosen in the input `file_input_id` or `url`.
+    /// Answers the HTTP status and the body text.
+    pub async fn post_job(config: &str, file_input_id: &str, url: &str) -> Result<(u16, String), String> {
+        use js_sys::wasm_bindgen::JsCast;
+        let fail = |what: &str| format!("the browser could not {what}; reload the page and try again");
+        let window = web_sys::window().ok_or_else(|| fail("find its window"))?;
+        let form = web_sys::FormData::new().map_err(|_| fail("build the form"))?;
+        form.append_with_str("config", config)
+            .map_err(|_| fail("build the form"))?;
+        let file = window
+            .document()
+            .and_then(|d| d.get_element_by_id(file_input_id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        match file {
+            Some(file) => form.append_with_blob_and_filename("source", &file, &file.name()),
+            None => form.append_with_str("source", url),
+        }
+        .map_err(|_| fail("add the source to the form"))?;
+        let headers = web_sys::Headers::new().map_err(|_| fail("build the request"))?;
+        headers
+            .set("ccjobs-source", "playground")
+            .map_err(|_| fail("build the request"))?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("POST");
+        init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+        init.set_headers(&headers);
+        init.set_body(&form);
+        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init("/jobs", &init))
+            .await
+            .map_err(|_| {
+                "the server could not be reached; check your connection and try again".to_string()
+            })?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| fail("read the answer"))?;
+        let text = response.text().map_err(|_| fail("read the answer"))?;
+        let text = wasm_bindgen_futures::JsFuture::from(text)
+            .await
+            .map_err(|_| fail("read the answer"))?;
+        Ok((response.status(), text.as_string().unwrap_or_default()))
+    }
+
+    pub fn reload() {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    }
+
     pub fn set_body_attribute(name: &str, value: &str) {
         if let Some(body) = web_sys::window()
             .and_then(|w| w.document())
@@ -81,6 +130,12 @@ mod imp {
     pub async fn copy_text(_text: &str) -> Result<(), String> {
         Err("copying needs the browser".into())
     }
+
+    pub async fn post_job(_config: &str, _file_input_id: &str, _url: &str) -> Result<(u16, String), String> {
+        Err("submitting needs the browser".into())
+    }
+
+    pub fn reload() {}
 
     pub fn set_body_attribute(_name: &str, _value: &str) {}
 }

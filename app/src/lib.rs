@@ -16,7 +16,6 @@ pub mod time;
 
 use erased::SyncHydrated;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -24,6 +23,8 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
+    #[cfg(feature = "ssr")]
+    let options = bundle_for_page(options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -32,14 +33,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <title>"ccjobs"</title>
+                // In the shell, not through leptos_meta: the browser bundle then carries no
+                // head-management code.
+                <link rel="stylesheet" id="leptos" href="/pkg/ccjobs.css"/>
                 <HydrationScripts options/>
-                <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
     }
+}
+
+/// The Playground page loads its own bundle (`<output-name>-playground`); every other page
+/// the dashboard's, which leaves the Playground out and stays small.
+#[cfg(feature = "ssr")]
+fn bundle_for_page(mut options: LeptosOptions) -> LeptosOptions {
+    let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
+    if path.is_some_and(|p| p == "/playground" || p.starts_with("/playground/")) {
+        options.output_name = format!("{}-playground", options.output_name).into();
+    }
+    options
 }
 
 /// Pages may run only our own script and WASM: the inline hydration script carries this
@@ -72,7 +87,6 @@ pub struct Hydrated(pub ReadSignal<bool>);
 /// (`SsrMode::Async`), so a signed-out visitor gets a real redirect, not a flash.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let (hydrated, set_hydrated) = signal(false);
     provide_context(Hydrated(hydrated));
     // Effects run only in the browser: this marks the page live for users' tools and tests.
@@ -81,12 +95,11 @@ pub fn App() -> impl IntoView {
         browser::set_body_attribute("data-hydrated", "true");
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/ccjobs.css"/>
-        <Title text="ccjobs"/>
         <Router>
             <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
                 <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
+                <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
                 <Route
                     path=(StaticSegment("jobs"), ParamSegment("id"))
                     view=|| SyncHydrated(view! { <pages::JobDetailPage/> })

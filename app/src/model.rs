@@ -150,6 +150,16 @@ pub struct Job {
     pub description: JobDescription,
 }
 
+/// A caption profile as the Playground offers it (`GET /profiles` has the full record).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileInfo {
+    pub name: String,
+    /// Can be a `source_profile`.
+    pub read: bool,
+    /// Can be a `target_profile`.
+    pub write: bool,
+}
+
 /// One page of the dashboard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JobPage {

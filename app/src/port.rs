@@ -3,7 +3,7 @@
 
 use crate::api::ApiError;
 use crate::filter::{JobFilter, PageRequest};
-use crate::model::{AccountId, Job, JobId, JobPage};
+use crate::model::{AccountId, Job, JobId, JobPage, ProfileInfo};
 use std::sync::Arc;
 
 /// What the dashboard needs from the job backend. Every method is scoped to an account:
@@ -23,6 +23,8 @@ pub trait JobService: Send + Sync + 'static {
     async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ApiError>;
     /// The jobs that retried this one ("Retried as").
     async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError>;
+    /// The caption profiles this server reads and writes.
+    fn profiles(&self) -> Vec<ProfileInfo>;
 }
 
 /// How the service travels through Leptos context.

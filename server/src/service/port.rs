@@ -3,7 +3,7 @@
 use super::{Service, ServiceError};
 use app::api::ApiError;
 use app::filter::{JobFilter, PageRequest};
-use app::model::{AccountId, Job, JobId, JobPage};
+use app::model::{AccountId, Job, JobId, JobPage, ProfileInfo};
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
@@ -50,5 +50,16 @@ impl app::port::JobService for Service {
 
     async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError> {
         Ok(Service::retried_as(self, account, id).await?)
+    }
+
+    fn profiles(&self) -> Vec<ProfileInfo> {
+        crate::captions::FORMATS
+            .iter()
+            .map(|f| ProfileInfo {
+                name: f.profile.to_string(),
+                read: f.read.is_some(),
+                write: f.write.is_some(),
+            })
+            .collect()
     }
 }
