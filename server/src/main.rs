@@ -105,7 +105,14 @@ async fn main() -> anyhow::Result<()> {
         Command::Submit { connection, args } => cli::submit(&connection, args).await,
         Command::Jobs { connection, command } => cli::jobs(&connection, command).await,
         Command::Profiles { connection, json } => cli::profiles(&connection, json).await,
-        command => return admin(command).await,
+        command => {
+            if let Err(e) = admin(command).await {
+                // The message and its causes on one line, not a debug dump.
+                eprintln!("ccjobs: {e:#}");
+                std::process::exit(2);
+            }
+            return Ok(());
+        }
     };
     if let Err(e) = result {
         eprintln!("ccjobs: {e}");

@@ -319,6 +319,28 @@ fn api_keys_are_created_listed_and_revoked() {
         !line.trim_end().ends_with('—'),
         "shows when it was revoked: {line}"
     );
+
+    // Mistakes get a sentence and exit 2, not a debug dump.
+    for (args, expected) in [
+        (
+            vec!["account", "keys", "list", "nobody"],
+            "no account named \"nobody\"",
+        ),
+        (
+            vec!["account", "keys", "revoke", "default", "ccj_000000"],
+            "has no API key \"ccj_000000\"",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(&args)
+            .args(["--database", &db])
+            .output()
+            .expect("runs");
+        assert_eq!(code(&out), 2, "{args:?}");
+        let err = stderr(&out);
+        assert!(err.starts_with("ccjobs: ") && err.contains(expected), "{err}");
+        assert!(!err.contains("Caused by") && !err.contains("Error {"), "{err}");
+    }
 }
 
 #[test]
