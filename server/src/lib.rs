@@ -5,6 +5,7 @@ pub mod captions;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod fuzzing;
 pub mod http;
 pub mod remote;
 pub mod service;

@@ -94,13 +94,18 @@ pub(crate) fn blocks(text: &str) -> Vec<Vec<(usize, &str)>> {
     blocks
 }
 
+/// The most hours a caption time may have (about eleven years): beyond it is garbage, and
+/// arithmetic on it could overflow.
+const MAX_HOURS: i64 = 99_999;
+
 /// Hours, minutes, seconds and milliseconds, each all digits, to milliseconds; `None` if
-/// a field is empty, not a number, or minutes or seconds are 60 or more.
+/// a field is empty, not a number, minutes or seconds are 60 or more, or hours are past
+/// [`MAX_HOURS`].
 pub(crate) fn hms_ms(h: &str, m: &str, s: &str, ms: &str) -> Option<i64> {
     let num =
         |p: &str| (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<i64>().ok())?;
     let (h, m, s, ms) = (num(h)?, num(m)?, num(s)?, num(ms)?);
-    (m < 60 && s < 60).then_some(((h * 60 + m) * 60 + s) * 1000 + ms)
+    (h <= MAX_HOURS && m < 60 && s < 60 && ms < 1000).then(|| ((h * 60 + m) * 60 + s) * 1000 + ms)
 }
 
 /// A line without inline markup: `<i>`, `<font color=…>` and the like go, text stays.

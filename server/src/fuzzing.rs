@@ -1,0 +1,150 @@
+//! Fuzz target bodies, shared by the cargo-fuzz targets in `fuzz/` (coverage-guided, run
+//! for minutes) and by a short stable run in `cargo test` (seeds plus mutations), so CI
+//! exercises every target on every change.
+//!
+//! Each body must not panic, hang or allocate without bound on any input; where a reader
+//! accepts a file, writing it back in the same format and reading that again must work.
+
+use crate::captions::{self, Document};
+
+/// The profiles that have a reader, each a fuzz target.
+pub const READERS: [&str; 3] = ["SubRip Video Subtitle Script", "WebVTT", "YouTube SBV"];
+
+/// Decodes the bytes as a caption file would be, reads them as `profile`, and writes the
+/// result in every format; a file read in a format must survive a round trip through it.
+pub fn caption_file(profile: &str, data: &[u8]) {
+    let Some(format) = captions::format(profile) else {
+        panic!("no format {profile:?}");
+    };
+    let Some(read) = format.read else {
+        panic!("{profile} has no reader");
+    };
+    let Ok(decoded) = captions::decode(data) else {
+        return;
+    };
+    let Ok(document) = read(&decoded.text) else {
+        return;
+    };
+    for target in captions::FORMATS {
+        if let Some(write) = target.write {
+            let written = write(&document);
+            assert!(written.bytes.len() < 64 * data.len() + 4096, "{} output grew without bound", target.profile);
+        }
+    }
+    if let Some(write) = format.write {
+        let again = write(&document);
+        let text = String::from_utf8(again.bytes).expect("writers write UTF-8");
+        let reread: Document = read(&text).unwrap_or_else(|e| {
+            panic!("{profile}: our own output does not read back ({e}):\n{text}")
+        });
+        assert_eq!(
+            reread.cues.len(),
+            document.cues.len(),
+            "{profile}: a round trip changed the number of cues:\n{text}"
+        );
+    }
+}
+
+/// Parses the bytes as a Job Description (as `POST /jobs` does with its `config` field).
+pub fn job_description(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(description) = app::description::JobDescription::parse(text) {
+        // What parsed is kept verbatim and serialises again.
+        assert_eq!(description.raw(), text);
+        let _ = serde_json::to_string(description.value()).expect("a parsed value serialises");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// A small deterministic mutator (xorshift): flips, inserts, deletes and splices bytes.
+    struct Mutator(u64);
+
+    impl Mutator {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n.max(1) as u64) as usize
+        }
+
+        fn mutate(&mut self, seed: &[u8], seeds: &[&[u8]]) -> Vec<u8> {
+            const INTERESTING: [&[u8]; 10] =
+                [b"\n", b"\r\n", b"-->", b":", b",", b".", b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"99999999999"];
+            let mut data = seed.to_vec();
+            for _ in 0..=self.below(4) {
+                let at = self.below(data.len() + 1);
+                match self.below(5) {
+                    0 if !data.is_empty() => {
+                        let i = self.below(data.len());
+                        data[i] ^= 1 << self.below(8);
+                    }
+                    1 => {
+                        let piece = INTERESTING[self.below(INTERESTING.len())];
+                        data.splice(at..at, piece.iter().copied());
+                    }
+                    2 if !data.is_empty() => {
+                        let end = (at + self.below(16)).min(data.len());
+                        data.drain(at..end);
+                    }
+                    3 => {
+                        let other = seeds[self.below(seeds.len())];
+                        let from = self.below(other.len());
+                        let to = (from + self.below(64)).min(other.len());
+                        data.splice(at..at, other[from..to].iter().copied());
+                    }
+                    _ => data.insert(at, self.next() as u8),
+                }
+            }
+            data
+        }
+    }
+
+    const SEEDS: [&[u8]; 6] = [
+        b"1\n00:00:01,000 --> 00:00:02,500\nHello <i>world</i>\n\n2\n00:00:03,000 --> 00:00:04,000\nTom & Jerry\n",
+        b"WEBVTT\n\nNOTE hi\n\nintro\n00:01.000 --> 00:02.000 align:start\n<v Bob>Hi &amp; bye</v>\n\n00:00:03.000 --> 00:00:04.000\n<ruby>a<rt>b</rt></ruby>\n",
+        b"0:00:01.000,0:00:02.500\nHello\n\n0:00:03.000,0:00:04.000\nworld\n",
+        b"\xff\xfe1\x00\n\x00",
+        b"{\"job_type\":\"convert\",\"source_profile\":\"WebVTT\",\"target_profile\":\"WebVTT\",\"default_frameRate\":29.97}",
+        b"{\"job_type\":\"translate\",\"encode_options\":{\"a\":[1,2,{\"b\":null}]},\"x\":\"\\u00e9\"}",
+    ];
+
+    /// Runs a body on the seeds and then on mutations until the time is up.
+    fn run_briefly(body: impl Fn(&[u8]), seconds: u64) -> usize {
+        let mut mutator = Mutator(0x9e37_79b9_7f4a_7c15);
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        let mut runs = 0;
+        for seed in SEEDS {
+            body(seed);
+        }
+        while Instant::now() < deadline {
+            let seed = SEEDS[mutator.below(SEEDS.len())];
+            body(&mutator.mutate(seed, &SEEDS));
+            runs += 1;
+        }
+        runs
+    }
+
+    #[test]
+    fn every_reader_survives_a_short_fuzz_run() {
+        for profile in READERS {
+            let runs = run_briefly(|data| caption_file(profile, data), 2);
+            assert!(runs > 1000, "{profile}: only {runs} inputs in 2 s");
+        }
+    }
+
+    #[test]
+    fn the_job_description_parser_survives_a_short_fuzz_run() {
+        let runs = run_briefly(job_description, 2);
+        assert!(runs > 1000, "only {runs} inputs in 2 s");
+    }
+}
