@@ -28,15 +28,18 @@ pub fn caption_file(profile: &str, data: &[u8]) {
     for target in captions::FORMATS {
         if let Some(write) = target.write {
             let written = write(&document);
-            assert!(written.bytes.len() < 64 * data.len() + 4096, "{} output grew without bound", target.profile);
+            assert!(
+                written.bytes.len() < 64 * data.len() + 4096,
+                "{} output grew without bound",
+                target.profile
+            );
         }
     }
     if let Some(write) = format.write {
         let again = write(&document);
         let text = String::from_utf8(again.bytes).expect("writers write UTF-8");
-        let reread: Document = read(&text).unwrap_or_else(|e| {
-            panic!("{profile}: our own output does not read back ({e}):\n{text}")
-        });
+        let reread: Document = read(&text)
+            .unwrap_or_else(|e| panic!("{profile}: our own output does not read back ({e}):\n{text}"));
         assert_eq!(
             reread.cues.len(),
             document.cues.len(),
@@ -78,8 +81,18 @@ mod tests {
         }
 
         fn mutate(&mut self, seed: &[u8], seeds: &[&[u8]]) -> Vec<u8> {
-            const INTERESTING: [&[u8]; 10] =
-                [b"\n", b"\r\n", b"-->", b":", b",", b".", b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"99999999999"];
+            const INTERESTING: [&[u8]; 10] = [
+                b"\n",
+                b"\r\n",
+                b"-->",
+                b":",
+                b",",
+                b".",
+                b"<",
+                b"\xef\xbb\xbf",
+                b"\xff\xfe",
+                b"99999999999",
+            ];
             let mut data = seed.to_vec();
             for _ in 0..=self.below(4) {
                 let at = self.below(data.len() + 1);

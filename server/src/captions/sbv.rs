@@ -72,11 +72,14 @@ fn write(doc: &Document) -> Written {
     let mut styled = false;
     for cue in &doc.cues {
         out.push_str(&format!("{},{}\n", clock(cue.start_ms), clock(cue.end_ms)));
-        for line in cue.lines.iter().filter(|l| !l.trim().is_empty()) {
+        for line in &cue.lines {
             let plain = super::strip_tags(line);
             styled |= plain != *line;
-            out.push_str(&plain);
-            out.push('\n');
+            // A line that was only markup would be blank, and a blank line ends the cue.
+            if !plain.trim().is_empty() {
+                out.push_str(&plain);
+                out.push('\n');
+            }
         }
         out.push('\n');
     }
@@ -108,5 +111,17 @@ mod tests {
                 .starts_with("line 1: expected a timing line like 0:00:01.000,0:00:02.500"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_line_that_is_only_markup_does_not_split_the_cue() {
+        // Found by the sbv fuzz target: "</<<<<À>" stripped to a blank line.
+        let doc = crate::captions::srt::FORMAT.read.expect("reader")(
+            "1\n00:00:01,000 --> 00:00:02,000\nHi\n</x>\nthere\n",
+        )
+        .expect("parses");
+        let text = String::from_utf8(write(&doc).bytes).expect("utf-8");
+        assert_eq!(text, "0:00:01.000,0:00:02.000\nHi\nthere\n\n");
+        assert_eq!(read(&text).expect("re-parses").cues.len(), 1);
     }
 }
