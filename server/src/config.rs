@@ -45,6 +45,16 @@ pub struct Config {
     /// whose files sit on the internal network). Off: such URLs are refused.
     #[arg(long, env = "CCJOBS_ALLOW_PRIVATE_URLS", default_value_t = false)]
     pub allow_private_urls: bool,
+    /// A LibreTranslate-compatible service (`POST {url}/translate`) that runs translate jobs.
+    #[arg(long, env = "CCJOBS_TRANSLATE_URL")]
+    pub translate_url: Option<String>,
+    /// The API key the translation service wants, if any.
+    #[arg(long, env = "CCJOBS_TRANSLATE_API_KEY", hide_env_values = true)]
+    pub translate_api_key: Option<String>,
+    /// The first wait (ms) before a job whose engine failed transiently runs again; each
+    /// further wait is six times longer (5 s, then 30 s with the default).
+    #[arg(long, env = "CCJOBS_RETRY_BASE_MS", default_value_t = 5000)]
+    pub retry_base_ms: u64,
     #[arg(long, env = "CCJOBS_RETENTION_DAYS", default_value_t = 0)]
     pub retention_days: u32,
     #[command(flatten)]

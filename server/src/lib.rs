@@ -56,13 +56,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let service = instance.state.service.clone();
     let config = &instance.state.config;
-    let engine = Engine::start(
-        service.store().clone(),
-        service.wake(),
-        config.workers,
-        &config.limits,
-        config.retention_days,
-    );
+    let engine = Engine::start(service.store().clone(), service.wake(), config.workers, config);
     axum::serve(
         listener,
         instance

@@ -5,28 +5,42 @@ use crate::store::{FileRow, Outcome};
 use app::model::Job;
 
 pub fn run(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Outcome {
-    match convert(job, source, max_cues) {
+    let converted = read_source(job, source, max_cues)
+        .and_then(|read| Ok((target_format(job)?, read)))
+        .map(|(target, read)| write_target(target, read));
+    match converted {
         Ok((target, warnings)) => Outcome::Passed { target, warnings },
         Err(error) => Outcome::Failed { error },
     }
 }
 
-fn convert(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Result<(FileRow, Vec<String>), String> {
-    let source =
-        source.ok_or("the job has no source file; submit it again with the caption file attached")?;
-    let (from, to) = (
-        job.source_profile.as_deref().unwrap_or(""),
-        job.target_profile.as_deref().unwrap_or(""),
-    );
-    let reader = captions::format(from)
-        .and_then(|f| f.read)
-        .ok_or_else(|| format!("source_profile {from:?} cannot be read by this server"))?;
+/// A source file read into cues, with what reading it had to say.
+pub(super) struct Read {
+    pub doc: captions::Document,
+    pub warnings: Vec<String>,
+    /// The source file's name without its extension, for the target's name.
+    pub stem: String,
+}
+
+/// The job's target profile and its writer.
+pub(super) fn target_format(job: &Job) -> Result<(&'static captions::Format, captions::Writer), String> {
+    let to = job.target_profile.as_deref().unwrap_or("");
     let format =
         captions::format(to).ok_or_else(|| format!("target_profile {to:?} is not known to this server"))?;
     let writer = format
         .write
         .ok_or_else(|| format!("target_profile {to:?} cannot be written by this server"))?;
+    Ok((format, writer))
+}
 
+/// Decodes and reads the source file in the job's source profile.
+pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Result<Read, String> {
+    let source =
+        source.ok_or("the job has no source file; submit it again with the caption file attached")?;
+    let from = job.source_profile.as_deref().unwrap_or("");
+    let reader = captions::format(from)
+        .and_then(|f| f.read)
+        .ok_or_else(|| format!("source_profile {from:?} cannot be read by this server"))?;
     let decoded =
         decode(&source.data).map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?;
     let doc = reader(&decoded.text).map_err(|e| {
@@ -46,16 +60,30 @@ fn convert(job: &Job, source: Option<&FileRow>, max_cues: usize) -> Result<(File
             source.name
         ));
     }
-    let written = writer(&doc);
-    warnings.extend(written.warnings);
     let stem = source
         .name
         .rsplit_once('.')
-        .map_or(source.name.as_str(), |(stem, _)| stem);
+        .map_or(source.name.as_str(), |(stem, _)| stem)
+        .to_string();
+    Ok(Read { doc, warnings, stem })
+}
+
+/// Writes the cues in the target format.
+pub(super) fn write_target(
+    (format, writer): (&'static captions::Format, captions::Writer),
+    read: Read,
+) -> (FileRow, Vec<String>) {
+    let Read {
+        doc,
+        mut warnings,
+        stem,
+    } = read;
+    let written = writer(&doc);
+    warnings.extend(written.warnings);
     let target = FileRow {
         name: format!("{stem}.{}", format.extension),
         content_type: format.content_type.to_string(),
         data: written.bytes,
     };
-    Ok((target, warnings))
+    (target, warnings)
 }

@@ -2,8 +2,9 @@
 //! A reaper returns jobs whose lease expired (their worker died) to the queue.
 
 mod convert;
+mod translate;
 
-use crate::config::Limits;
+use crate::config::{Config, Limits};
 use crate::store::{ClaimedJob, Outcome, Store};
 use crate::tokens::random_token;
 use app::model::JobType;
@@ -17,8 +18,11 @@ use tokio::task::JoinHandle;
 /// worker's job is picked up again within about a minute.
 pub const LEASE_MS: i64 = 60 * 1000;
 const HEARTBEAT: Duration = Duration::from_millis(LEASE_MS as u64 / 3);
-/// A job whose worker died this many times is failed rather than run again.
+/// A job whose worker died, or whose engine failed transiently, this many times is failed
+/// rather than run again.
 pub const MAX_ATTEMPTS: u32 = 3;
+/// Each wait before another attempt is this many times the one before.
+const BACKOFF_FACTOR: u64 = 6;
 /// Idle workers look at the queue at least this often, even without a wake-up.
 const IDLE_POLL: Duration = Duration::from_secs(1);
 const REAP_EVERY: Duration = Duration::from_secs(15);
@@ -30,27 +34,30 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn start(
-        store: Store,
-        wake: Arc<Notify>,
-        workers: usize,
-        limits: &Limits,
-        retention_days: u32,
-    ) -> Self {
+    pub fn start(store: Store, wake: Arc<Notify>, workers: usize, config: &Config) -> Self {
         let (stop, stopped) = watch::channel(false);
+        let runner = Runner {
+            limits: config.limits.clone(),
+            translator: config
+                .translate_url
+                .as_deref()
+                .and_then(|url| translate::Translator::new(url, config.translate_api_key.clone())),
+            retry_base_ms: config.retry_base_ms,
+        };
         let mut tasks: Vec<JoinHandle<()>> = (0..workers)
             .map(|_| {
                 tokio::spawn(worker(
                     store.clone(),
                     wake.clone(),
                     stopped.clone(),
-                    limits.clone(),
+                    runner.clone(),
                 ))
             })
             .collect();
         if workers > 0 {
             tasks.push(tokio::spawn(reaper(store.clone(), stopped.clone())));
         }
+        let retention_days = config.retention_days;
         if retention_days > 0 {
             tasks.push(tokio::spawn(janitor(store, retention_days, stopped)));
         }
@@ -66,18 +73,47 @@ impl Engine {
     }
 }
 
-async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>, limits: Limits) {
+/// What workers need to run jobs.
+#[derive(Clone)]
+struct Runner {
+    limits: Limits,
+    translator: Option<translate::Translator>,
+    retry_base_ms: u64,
+}
+
+async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>, runner: Runner) {
     let lease_token = random_token("lease_");
     while !*stopped.borrow() {
         match store
-            .claim_next(&lease_token, LEASE_MS, limits.max_running_per_account)
+            .claim_next(&lease_token, LEASE_MS, runner.limits.max_running_per_account)
             .await
         {
             Ok(Some(claimed)) => {
                 let job_id = claimed.job.id;
                 let heartbeat = tokio::spawn(heartbeat(store.clone(), job_id, lease_token.clone()));
-                let outcome = run(&claimed, limits.max_cues).await;
+                let outcome = run(&claimed, &runner).await;
                 heartbeat.abort();
+                let attempts = claimed.job.attempts;
+                let outcome = match outcome {
+                    Outcome::Retry { error, retry_after } if attempts < MAX_ATTEMPTS => {
+                        let wait = backoff(runner.retry_base_ms, attempts, retry_after);
+                        let note = format!(
+                            "{error}. Attempt {attempts} of {MAX_ATTEMPTS}; the job runs again in {} s.",
+                            wait.as_millis().div_ceil(1000)
+                        );
+                        let not_before = crate::store::now_ms() + wait.as_millis() as i64;
+                        match store.requeue_job(&claimed, &note, not_before).await {
+                            Ok(true) => tracing::warn!(%job_id, attempts, error = %error, "transient failure; job requeued"),
+                            Ok(false) => tracing::warn!(%job_id, "lease lost before the job could be requeued"),
+                            Err(e) => tracing::error!(%job_id, error = %e, "could not requeue the job"),
+                        }
+                        continue;
+                    }
+                    Outcome::Retry { error, .. } => Outcome::Failed {
+                        error: format!("{error}. Gave up after {attempts} attempts; retry the job when the service is back."),
+                    },
+                    other => other,
+                };
                 match store.finish_job(&claimed, outcome).await {
                     Ok(Some(job)) => tracing::info!(%job_id, status = %job.status, "job finished"),
                     Ok(None) => {
@@ -99,6 +135,18 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
             }
         }
     }
+}
+
+/// The wait before attempt `attempts + 1`: base × 6^(attempts − 1), ±20 % jitter so that
+/// jobs failed together do not return together, and never shorter than the service's
+/// `Retry-After`; at most an hour.
+fn backoff(base_ms: u64, attempts: u32, retry_after: Option<Duration>) -> Duration {
+    use rand::Rng;
+    let exponent = attempts.saturating_sub(1).min(10);
+    let wait = base_ms.saturating_mul(BACKOFF_FACTOR.saturating_pow(exponent));
+    let jittered = (wait as f64 * rand::thread_rng().gen_range(0.8..1.2)) as u64;
+    let wait = Duration::from_millis(jittered).max(retry_after.unwrap_or_default());
+    wait.min(Duration::from_secs(3600))
 }
 
 /// Deletes finished jobs past the retention period, a small batch at a time with a pause
@@ -171,7 +219,8 @@ async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
 }
 
 /// Runs one job. CPU-bound work goes to the blocking pool so the server stays responsive.
-async fn run(claimed: &ClaimedJob, max_cues: usize) -> Outcome {
+async fn run(claimed: &ClaimedJob, runner: &Runner) -> Outcome {
+    let max_cues = runner.limits.max_cues;
     match claimed.job.job_type {
         JobType::Convert => {
             let job = claimed.job.clone();
@@ -182,11 +231,31 @@ async fn run(claimed: &ClaimedJob, max_cues: usize) -> Outcome {
                     error: format!("the conversion stopped unexpectedly ({e}); retry the job, and report it if it happens again"),
                 })
         }
+        JobType::Translate => {
+            translate::run(&claimed.job, claimed.source_file.as_ref(), max_cues, runner.translator.as_ref()).await
+        }
         JobType::Transcribe => Outcome::Failed {
             error: "This server cannot run transcribe jobs yet: no speech-to-text engine is configured. Submit convert jobs, or ask the server's administrator.".into(),
         },
-        JobType::Translate => Outcome::Failed {
-            error: "This server cannot run translate jobs yet: no translation engine is configured. Submit convert jobs, or ask the server's administrator.".into(),
-        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_grow_sixfold_with_jitter_and_honour_retry_after() {
+        for _ in 0..100 {
+            let first = backoff(5000, 1, None).as_millis();
+            assert!((4000..=6000).contains(&first), "{first}");
+            let second = backoff(5000, 2, None).as_millis();
+            assert!((24_000..=36_000).contains(&second), "{second}");
+        }
+        assert_eq!(
+            backoff(10, 1, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+        assert_eq!(backoff(5000, 30, None), Duration::from_secs(3600));
     }
 }

@@ -25,8 +25,22 @@ fn quoted_list(names: &[&str]) -> String {
 /// Checks what can be checked before queueing, so that mistakes fail fast with a 400.
 pub(super) fn validate(description: &JobDescription, file: Option<&Upload>) -> Result<(), ServiceError> {
     let f = &description.fields;
-    if description.job_type() != JobType::Convert {
+    if description.job_type() == JobType::Transcribe {
         return Ok(());
+    }
+    if description.job_type() == JobType::Translate {
+        let target = f
+            .translate_options
+            .as_ref()
+            .and_then(|o| o.get("target_language"))
+            .and_then(|v| v.as_str())
+            .filter(|l| !l.trim().is_empty());
+        if target.is_none() {
+            return Err(ServiceError::invalid(
+                "missing_language",
+                "a translate job needs translate_options.target_language, e.g. \"translate_options\": {\"source_language\": \"en\", \"target_language\": \"fr\"}",
+            ));
+        }
     }
     let readable = captions::readable_profiles();
     let writable = captions::writable_profiles();

@@ -47,8 +47,20 @@ pub struct ClaimedJob {
 
 /// How a run ended.
 pub enum Outcome {
-    Passed { target: FileRow, warnings: Vec<String> },
-    Failed { error: String },
+    Passed {
+        target: FileRow,
+        warnings: Vec<String>,
+    },
+    Failed {
+        error: String,
+    },
+    /// A transient failure (an engine unreachable, busy or failing): worth another try,
+    /// after `retry_after` if the engine said so. The engine turns it into a requeue or,
+    /// after the last attempt, a failure; the store never records it as such.
+    Retry {
+        error: String,
+        retry_after: Option<std::time::Duration>,
+    },
 }
 
 pub(super) const SUMMARY_COLUMNS: &str = "id, created_at, job_type, status, source, source_profile, \

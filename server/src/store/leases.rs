@@ -30,7 +30,8 @@ impl Store {
         let row = sqlx::query(&format!(
             "update jobs set status = 'processing', started_at = ?, attempts = attempts + 1, \
              lease_token = ?, lease_until = ? \
-             where id = (select id from jobs where status = 'queued' and account_id not in \
+             where id = (select id from jobs where status = 'queued' \
+                 and (not_before is null or not_before <= ?) and account_id not in \
                  (select account_id from jobs where status = 'processing' \
                   group by account_id having count(*) >= ?) \
              order by created_at, id limit 1) \
@@ -39,6 +40,7 @@ impl Store {
         .bind(now)
         .bind(lease_token)
         .bind(now + lease_ms)
+        .bind(now)
         .bind(i64::from(max_running_per_account))
         .fetch_optional(&self.pool)
         .await?;
@@ -59,6 +61,25 @@ impl Store {
         }))
     }
 
+    /// Puts a claimed job back in the queue after a transient failure, to run again no
+    /// sooner than `not_before`; `note` (what failed, when it runs again) shows as its
+    /// error meanwhile. False if the lease was lost.
+    pub async fn requeue_job(&self, claimed: &ClaimedJob, note: &str, not_before: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "update jobs set status = 'queued', not_before = ?, error = ?, error_summary = ?, \
+             started_at = null, lease_token = null, lease_until = null \
+             where id = ? and status = 'processing' and lease_token = ?",
+        )
+        .bind(not_before)
+        .bind(note)
+        .bind(app::model::first_line(note))
+        .bind(claimed.job.id.to_string())
+        .bind(&claimed.lease_token)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Records how a claimed job ended, with its target file and response JSON, in one
     /// transaction. Returns the finished job, or `None` if the lease was lost meanwhile.
     pub async fn finish_job(&self, claimed: &ClaimedJob, outcome: Outcome) -> StoreResult<Option<Job>> {
@@ -68,11 +89,13 @@ impl Store {
         let target = match outcome {
             Outcome::Passed { target, warnings } => {
                 job.status = JobStatus::Passed;
+                // An earlier attempt's transient error is history now.
+                job.error = None;
                 job.target_file_name = Some(target.name.clone());
                 job.warnings = warnings;
                 Some(target)
             }
-            Outcome::Failed { error } => {
+            Outcome::Failed { error } | Outcome::Retry { error, .. } => {
                 job.status = JobStatus::Failed;
                 job.error = Some(error);
                 None

@@ -15,3 +15,4 @@ mod openapi;
 mod remote;
 mod retention;
 mod sign_in;
+mod translate;

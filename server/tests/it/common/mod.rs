@@ -29,6 +29,9 @@ pub fn config(db: &Path, workers: usize) -> Config {
         max_upload_bytes: 1024 * 1024,
         secure_cookies: false,
         allow_private_urls: false,
+        translate_url: None,
+        translate_api_key: None,
+        retry_base_ms: 5000,
         editor_url_template: "https://editor.example/workorder?description=".into(),
         limits: ccjobs::config::Limits::default(),
         retention_days: 0,
@@ -65,9 +68,11 @@ impl TestApp {
         adjust(&mut config);
         let instance = ccjobs::build(config).await.expect("instance");
         let service = instance.state.service.clone();
-        let limits = instance.state.config.limits.clone();
-        let engine = (workers > 0)
-            .then(|| Engine::start(service.store().clone(), service.wake(), workers, &limits, 0));
+        let engine = (workers > 0).then(|| {
+            let mut config = (*instance.state.config).clone();
+            config.retention_days = 0;
+            Engine::start(service.store().clone(), service.wake(), workers, &config)
+        });
         let key = match service.store().account_by_name("alice").await.expect("lookup") {
             Some(account) => service.create_api_key(account.id).await.expect("key"),
             None => service.create_account("alice").await.expect("account").api_key,
