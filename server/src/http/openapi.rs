@@ -112,7 +112,14 @@ fn build() -> Value {
                 "decode_options": { "type": "object", "description": "Also accepted as decoding_options." },
                 "media_path": { "type": "string" },
                 "transcribe_options": { "type": "object" },
-                "translate_options": { "type": "object" },
+                "translate_options": {
+                    "type": "object",
+                    "description": "For translate jobs.",
+                    "properties": {
+                        "source_language": { "type": "string", "description": "e.g. en; auto-detected when left out." },
+                        "target_language": { "type": "string", "description": "e.g. fr; required." }
+                    }
+                },
                 "webhook": { "type": "string", "format": "uri" }
             },
             "additionalProperties": true
