@@ -311,7 +311,7 @@ async fn jobs_without_an_engine_fail_with_an_explanation() {
     let (status, job) = app
         .submit(
             &app.key,
-            r#"{"job_type":"translate","target_profile":"WebVTT"}"#,
+            r#"{"job_type":"transcribe","target_profile":"WebVTT"}"#,
             None,
         )
         .await;
@@ -321,5 +321,5 @@ async fn jobs_without_an_engine_fail_with_an_explanation() {
     assert!(done["error"]
         .as_str()
         .expect("error")
-        .contains("no translation engine is configured"));
+        .contains("no speech-to-text engine is configured"));
 }
