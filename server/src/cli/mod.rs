@@ -309,7 +309,7 @@ async fn wait_for_end(client: &Client, mut job: Job) -> Result<Job, CliError> {
 }
 
 async fn write_output(client: &Client, job: &Job, output: Option<&Path>) -> Result<String, CliError> {
-    let mut response = client.file(&job.id.to_string(), "target").await?;
+    let response = client.file(&job.id.to_string(), "target").await?;
     let default_name = job
         .target_file_name
         .clone()
@@ -317,33 +317,56 @@ async fn write_output(client: &Client, job: &Job, output: Option<&Path>) -> Resu
     let path = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(default_name));
+    let written = stream_to(
+        response,
+        &path,
+        "--output",
+        &format!("try `ccjobs jobs show {}`", job.id),
+    )
+    .await?;
+    Ok(match path.as_os_str() == "-" {
+        true => format!("wrote {} bytes to stdout", written.bytes),
+        false => format!("wrote {} ({} bytes)", path.display(), written.bytes),
+    })
+}
+
+/// What [`stream_to`] wrote.
+struct Streamed {
+    bytes: usize,
+    lines: usize,
+}
+
+/// Streams a response body into a file, or to stdout for `-`. `flag` names the option that
+/// chose the path; `again` says what to do if the download breaks off.
+async fn stream_to(
+    mut response: reqwest::Response,
+    path: &Path,
+    flag: &str,
+    again: &str,
+) -> Result<Streamed, CliError> {
+    let cannot_write = |e: std::io::Error| {
+        CliError::Usage(format!(
+            "cannot write {} ({e}); pick another {flag}",
+            path.display()
+        ))
+    };
     let mut sink: Box<dyn Write> = if path.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())
     } else {
-        Box::new(std::fs::File::create(&path).map_err(|e| {
-            CliError::Usage(format!(
-                "cannot write {} ({e}); pick another --output",
-                path.display()
-            ))
-        })?)
+        Box::new(std::fs::File::create(path).map_err(cannot_write)?)
     };
-    let mut bytes = 0;
-    while let Some(chunk) = response.chunk().await.map_err(|e| {
-        CliError::Server(format!(
-            "the download broke off ({e}); try `ccjobs jobs show {}`",
-            job.id
-        ))
-    })? {
-        bytes += chunk.len();
-        sink.write_all(&chunk)
-            .map_err(|e| CliError::Usage(format!("cannot write {} ({e})", path.display())))?;
+    let mut written = Streamed { bytes: 0, lines: 0 };
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| CliError::Server(format!("the download broke off ({e}); {again}")))?
+    {
+        written.bytes += chunk.len();
+        written.lines += chunk.iter().filter(|&&b| b == b'\n').count();
+        sink.write_all(&chunk).map_err(cannot_write)?;
     }
-    sink.flush()
-        .map_err(|e| CliError::Usage(format!("cannot write {} ({e})", path.display())))?;
-    Ok(match path.as_os_str() == "-" {
-        true => format!("wrote {bytes} bytes to stdout"),
-        false => format!("wrote {} ({bytes} bytes)", path.display()),
-    })
+    sink.flush().map_err(cannot_write)?;
+    Ok(written)
 }
 
 pub async fn jobs(connection: &Connection, command: JobsCommand) -> Result<(), CliError> {
@@ -391,31 +414,14 @@ pub async fn jobs(connection: &Connection, command: JobsCommand) -> Result<(), C
         }
         JobsCommand::Export { filter, csv } => {
             let query = list_query_string(&filter.filter(), &PageRequest::default());
-            let mut response = client.export(&query).await?;
-            let mut sink: Box<dyn Write> = if csv.as_os_str() == "-" {
-                Box::new(std::io::stdout().lock())
-            } else {
-                Box::new(std::fs::File::create(&csv).map_err(|e| {
-                    CliError::Usage(format!(
-                        "cannot write {} ({e}); pick another --csv",
-                        csv.display()
-                    ))
-                })?)
-            };
-            let mut lines = 0usize;
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| CliError::Server(format!("the export broke off ({e}); run it again")))?
-            {
-                lines += chunk.iter().filter(|&&b| b == b'\n').count();
-                sink.write_all(&chunk)
-                    .map_err(|e| CliError::Usage(format!("cannot write {} ({e})", csv.display())))?;
-            }
-            sink.flush()
-                .map_err(|e| CliError::Usage(format!("cannot write {} ({e})", csv.display())))?;
+            let response = client.export(&query).await?;
+            let written = stream_to(response, &csv, "--csv", "run the export again").await?;
             if csv.as_os_str() != "-" {
-                eprintln!("wrote {} ({} lines with the header)", csv.display(), lines);
+                eprintln!(
+                    "wrote {} ({} lines with the header)",
+                    csv.display(),
+                    written.lines
+                );
             }
             Ok(())
         }
