@@ -113,6 +113,42 @@ fn commands(text: &str, source: &str) -> (String, String) {
     (curl, cli)
 }
 
+/// A `<select>` that reads and writes one text field of the Job Description; disabled
+/// while the JSON does not parse.
+#[component]
+fn FieldPicker(
+    label: &'static str,
+    key: &'static str,
+    config: RwSignal<String>,
+    choices: Vec<String>,
+) -> impl IntoView {
+    let value = move || {
+        object(&config.read())
+            .and_then(|m| m.get(key).and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_default()
+    };
+    let change = move |ev: leptos::ev::Event| {
+        if let Some(mut map) = object(&config.get_untracked()) {
+            map.insert(key.to_string(), Value::String(event_target_value(&ev)));
+            config.set(serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
+        }
+    };
+    view! {
+        <label>
+            <span>{label}</span>
+            <select prop:value=value on:change=change disabled=move || object(&config.read()).is_none()>
+                {choices
+                    .into_iter()
+                    .map(|choice| {
+                        let (this, text) = (choice.clone(), choice.clone());
+                        view! { <option value=choice selected=move || value() == this>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
+
 #[component]
 fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
     let profiles = StoredValue::new(profiles);
@@ -122,17 +158,18 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
     let answer = RwSignal::new(None::<Answer>);
     let busy = RwSignal::new(false);
     let problem = Memo::new(move |_| profiles.with_value(|p| problem(&config.read(), p)));
-    let field = move |key: &str| {
-        object(&config.read())
-            .and_then(|m| m.get(key).and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_default()
+    let names = |fits: fn(&ProfileInfo) -> bool| {
+        profiles.with_value(|list| {
+            list.iter()
+                .filter(|p| fits(p))
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+        })
     };
-    let set_field = move |key: &'static str, value: String| {
-        if let Some(mut map) = object(&config.get_untracked()) {
-            map.insert(key.to_string(), Value::String(value));
-            config.set(serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
-        }
-    };
+    let (readable, writable) = (names(|p| p.read), names(|p| p.write));
+    let job_types = [JobType::Convert, JobType::Transcribe, JobType::Translate]
+        .map(|t| t.as_str().to_string())
+        .to_vec();
     let source = move || match file_name.get() {
         name if !name.is_empty() => name,
         _ => url.get().trim().to_string(),
@@ -164,51 +201,12 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
             busy.set(false);
         });
     };
-    let options = move |fits: fn(&ProfileInfo) -> bool, selected: String| {
-        profiles.with_value(|list| {
-            list.iter()
-                .filter(|p| fits(p))
-                .map(|p| {
-                    let is = p.name == selected;
-                    view! { <option value=p.name.clone() selected=is>{p.name.clone()}</option> }
-                })
-                .collect_view()
-        })
-    };
     view! {
         <form class="playground" on:submit=submit>
             <div class="pickers">
-                <label>
-                    <span>"Job type"</span>
-                    <select
-                        prop:value=move || field("job_type")
-                        on:change=move |ev| set_field("job_type", event_target_value(&ev))
-                        disabled=move || object(&config.read()).is_none()
-                    >
-                        {[JobType::Convert, JobType::Transcribe, JobType::Translate]
-                            .map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> })}
-                    </select>
-                </label>
-                <label>
-                    <span>"Source profile"</span>
-                    <select
-                        prop:value=move || field("source_profile")
-                        on:change=move |ev| set_field("source_profile", event_target_value(&ev))
-                        disabled=move || object(&config.read()).is_none()
-                    >
-                        {move || options(|p| p.read, field("source_profile"))}
-                    </select>
-                </label>
-                <label>
-                    <span>"Target profile"</span>
-                    <select
-                        prop:value=move || field("target_profile")
-                        on:change=move |ev| set_field("target_profile", event_target_value(&ev))
-                        disabled=move || object(&config.read()).is_none()
-                    >
-                        {move || options(|p| p.write, field("target_profile"))}
-                    </select>
-                </label>
+                <FieldPicker label="Job type" key="job_type" config choices=job_types/>
+                <FieldPicker label="Source profile" key="source_profile" config choices=readable/>
+                <FieldPicker label="Target profile" key="target_profile" config choices=writable/>
             </div>
             <label class="stacked" for="job-description">"Job Description (JSON)"</label>
             <textarea
