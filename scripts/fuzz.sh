@@ -31,7 +31,7 @@ for target in "${targets[@]}"; do
   cargo fuzz run --debug-assertions "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1 \
     >"/tmp/ccjobs-fuzz-$target.log" 2>&1 || status=$?
-  grep -E '^#[0-9]+ +(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|panicked' \
+  grep -aE '^#[0-9]+[[:space:]]+(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss_mb|ERROR|SUMMARY|panicked' \
     "/tmp/ccjobs-fuzz-$target.log" || true
   if [ "$status" -ne 0 ]; then
     echo "fuzz target $target failed; the input is in fuzz/artifacts/$target, the log in /tmp/ccjobs-fuzz-$target.log" >&2

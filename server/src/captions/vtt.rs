@@ -32,9 +32,13 @@ fn write(doc: &Document) -> Written {
             clock(cue.start_ms, '.'),
             clock(cue.end_ms, '.')
         ));
-        for line in cue.lines.iter().filter(|l| !l.trim().is_empty()) {
-            out.push_str(&cue_text(line, &mut dropped_tags));
-            out.push('\n');
+        for line in &cue.lines {
+            let text = cue_text(line, &mut dropped_tags);
+            // A line that was only markup would be blank, and a blank line ends the cue.
+            if !text.trim().is_empty() {
+                out.push_str(&text);
+                out.push('\n');
+            }
         }
         out.push('\n');
     }
@@ -106,5 +110,28 @@ mod tests {
             "a &lt; b --&gt; c <i>it</i>"
         );
         assert_eq!(dropped, 2);
+    }
+
+    #[test]
+    fn a_line_that_is_only_markup_does_not_split_the_cue() {
+        // Found by the webvtt fuzz target: a line that is one unknown tag wrote as blank.
+        let doc = Document {
+            cues: vec![crate::captions::Cue {
+                id: Some("intro".into()),
+                start_ms: 1000,
+                end_ms: 2000,
+                lines: vec!["<v Bob >".into(), "Hi".into()],
+            }],
+            warnings: Vec::new(),
+        };
+        let text = String::from_utf8(write(&doc).bytes).expect("utf-8");
+        assert_eq!(text, "WEBVTT\n\nintro\n00:00:01.000 --> 00:00:02.000\nHi\n");
+        assert_eq!(
+            crate::captions::vtt_read::read(&text)
+                .expect("re-parses")
+                .cues
+                .len(),
+            1
+        );
     }
 }
