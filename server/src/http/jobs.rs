@@ -6,13 +6,14 @@ use super::AppState;
 use crate::remote;
 use crate::service::Upload;
 use app::filter::parse_list_query;
-use app::model::{JobId, JobSource};
+use app::model::{AccountId, Job, JobId, JobSource, JobStatus};
 use axum::body::Body;
 use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{FromRequestParts, Multipart, Path, RawQuery, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde_json::Value;
 
 pub(super) fn parse_id(id: &str) -> Result<JobId, AppError> {
     id.parse().map_err(|_| {
@@ -59,12 +60,61 @@ fn job_source(headers: &HeaderMap) -> Result<JobSource, AppError> {
 /// `POST /jobs`: multipart with `config` (the Job Description JSON) and `source` (the file).
 /// With an `Idempotency-Key` header the account already used, the earlier job comes back
 /// (200, `Idempotent-Replayed: true`) instead of a new one (201).
+/// The longest `POST /jobs?wait=N` may hold its answer.
+pub const MAX_WAIT_SECONDS: u64 = 60;
+
+/// `?wait=N`: seconds the answer may wait for the job to end (0: answer at once).
+fn wait_seconds(query: Option<&str>) -> Result<u64, AppError> {
+    let Some(wait) = query
+        .into_iter()
+        .flat_map(|q| form_urlencoded::parse(q.as_bytes()))
+        .find(|(k, _)| k == "wait")
+        .map(|(_, v)| v.into_owned())
+    else {
+        return Ok(0);
+    };
+    match wait.trim().parse::<u64>() {
+        Ok(n) if n <= MAX_WAIT_SECONDS => Ok(n),
+        _ => Err(AppError::bad_request(
+            "invalid_wait",
+            format!("wait must be a whole number of seconds from 0 to {MAX_WAIT_SECONDS}, not {wait:?}; for longer jobs leave it out and poll GET /jobs/{{id}} (or use a webhook)"),
+        )),
+    }
+}
+
+/// Waits up to `seconds` for the job to end; then its JSON, with the target file as base64
+/// in `output` when it passed (the synchronous answer, as the hosted service gave it).
+async fn synchronous_answer(
+    state: &AppState,
+    account: AccountId,
+    mut job: Job,
+    seconds: u64,
+) -> Result<Value, AppError> {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while matches!(job.status, JobStatus::Queued | JobStatus::Processing)
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        job = state.service.get_job(account, job.id).await?;
+    }
+    let mut answer = serde_json::to_value(&job).map_err(AppError::internal)?;
+    if job.status == JobStatus::Passed {
+        if let Some(file) = state.service.get_file(account, job.id, "target").await? {
+            use base64::Engine as _;
+            answer["output"] = Value::from(base64::engine::general_purpose::STANDARD.encode(&file.data));
+        }
+    }
+    Ok(answer)
+}
+
 pub async fn submit_job(
     State(state): State<AppState>,
     Caller(account): Caller,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
+    let wait = wait_seconds(query.as_deref())?;
     let mut multipart = multipart.map_err(|e| {
         AppError::bad_request("invalid_multipart", format!("{e}; send multipart/form-data with the fields config and source (curl: -F config=… -F source=@file.srt)"))
     })?;
@@ -127,15 +177,15 @@ pub async fn submit_job(
         true => (StatusCode::OK, "true"),
         false => (StatusCode::CREATED, "false"),
     };
-    Ok((
-        status,
-        [
-            (header::LOCATION, location),
-            (HeaderName::from_static("idempotent-replayed"), replayed.into()),
-        ],
-        Json(submitted.job),
-    )
-        .into_response())
+    let headers = [
+        (header::LOCATION, location),
+        (HeaderName::from_static("idempotent-replayed"), replayed.into()),
+    ];
+    if wait == 0 {
+        return Ok((status, headers, Json(submitted.job)).into_response());
+    }
+    let answer = synchronous_answer(&state, account, submitted.job, wait).await?;
+    Ok((status, headers, Json(answer)).into_response())
 }
 
 /// `GET /jobs?type=…&status=…&range=…&q=…&size=…&cursor=…`

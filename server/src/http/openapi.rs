@@ -148,6 +148,13 @@ fn build() -> Value {
                 "description": { "$ref": "#/components/schemas/JobDescription" }
             }
         },
+        "SyncJob": {
+            "description": "A job, plus its output file when POST /jobs waited (wait=N) and the job passed: the synchronous answer.",
+            "allOf": [
+                { "$ref": "#/components/schemas/Job" },
+                { "type": "object", "properties": { "output": { "type": "string", "contentEncoding": "base64", "description": "The target file, base64." } } }
+            ]
+        },
         "JobSummary": {
             "type": "object",
             "description": "One row of a list: no heavy columns.",
@@ -212,6 +219,8 @@ fn build() -> Value {
                 "summary": "Submit a job",
                 "description": "multipart/form-data with `config` (the Job Description JSON) and `source` (the caption file). With an Idempotency-Key the account already used, the earlier job comes back with 200 and Idempotent-Replayed: true.",
                 "parameters": [
+                    { "name": "wait", "in": "query", "description": "Hold the answer up to this many seconds for the job to end; then it carries the output file as base64 in `output` if the job passed.",
+                      "schema": { "type": "integer", "minimum": 0, "maximum": 60, "default": 0 } },
                     { "name": "Idempotency-Key", "in": "header", "schema": { "type": "string" } },
                     { "name": "ccjobs-source", "in": "header", "description": "Where the job comes from, for the dashboard; the CLI sends cli, the Playground playground.",
                       "schema": { "type": "string", "enum": ["api", "playground", "cli"], "default": "api" } }
@@ -224,9 +233,10 @@ fn build() -> Value {
                     }
                 } } } },
                 "responses": merge(json!({
-                    "201": job_response("The job, queued."),
+                    "201": { "description": "The job, queued; with wait, as it stood when it ended or the wait ran out.",
+                             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SyncJob" } } } },
                     "200": job_response("An earlier job with the same Idempotency-Key."),
-                    "400": error("Malformed JSON (with line and column), an unknown profile, a missing field or file."),
+                    "400": error("Malformed JSON (with line and column), an unknown profile, a missing field or file, a source URL that could not be fetched, a wait over 60."),
                     "409": error("The Idempotency-Key was used with a different request."),
                     "413": error("The upload is larger than the server's limit.")
                 }), auth_errors())

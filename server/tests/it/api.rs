@@ -323,3 +323,84 @@ async fn jobs_without_an_engine_fail_with_an_explanation() {
         .expect("error")
         .contains("no speech-to-text engine is configured"));
 }
+
+fn submit_waiting(key: &str, wait: &str, config: &str, file: (&str, &[u8])) -> Request<Body> {
+    let (content_type, body) = multipart_body(Some(config), Some(file));
+    Request::post(format!("/jobs?wait={wait}"))
+        .header("x-api-key", key)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn wait_answers_when_the_job_ends_with_the_output_as_base64() {
+    use base64::Engine as _;
+    let app = TestApp::start(1).await;
+    let (status, job) = app
+        .json(submit_waiting(
+            &app.key,
+            "10",
+            CONVERT,
+            ("sync.srt", SRT.as_bytes()),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{job}");
+    assert_eq!(job["status"], "passed", "{job}");
+    let output = base64::engine::general_purpose::STANDARD
+        .decode(job["output"].as_str().expect("output"))
+        .expect("base64");
+    let vtt = String::from_utf8(output).expect("utf-8");
+    assert!(
+        vtt.starts_with("WEBVTT") && vtt.contains("00:00:01.000 --> 00:00:02.500"),
+        "{vtt}"
+    );
+
+    // A failed job answers with its error and no output.
+    let (status, job) = app
+        .json(submit_waiting(
+            &app.key,
+            "10",
+            CONVERT,
+            ("bad.srt", b"not captions\n"),
+        ))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(job["status"], "failed");
+    assert!(
+        job["error"].as_str().is_some_and(|e| e.contains("bad.srt")),
+        "{job}"
+    );
+    assert!(job.get("output").is_none(), "{job}");
+}
+
+#[tokio::test]
+async fn wait_gives_up_after_n_seconds_and_refuses_more_than_60() {
+    let app = TestApp::start(0).await; // no workers: the job stays queued
+    let started = std::time::Instant::now();
+    let (status, job) = app
+        .json(submit_waiting(&app.key, "1", CONVERT, ("a.srt", SRT.as_bytes())))
+        .await;
+    let waited = started.elapsed();
+    assert_eq!(status, StatusCode::CREATED, "{job}");
+    assert_eq!(job["status"], "queued");
+    assert!(job.get("output").is_none());
+    assert!(waited >= std::time::Duration::from_millis(900), "{waited:?}");
+
+    for wait in ["61", "-1", "soon"] {
+        let (status, body) = app
+            .json(submit_waiting(&app.key, wait, CONVERT, ("a.srt", SRT.as_bytes())))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "wait={wait}");
+        assert_eq!(body["error"]["code"], "invalid_wait");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("0 to 60"),
+            "{body}"
+        );
+    }
+    let (_, list) = app.get(&app.key, "/jobs").await;
+    assert_eq!(list["total"], 1, "a refused wait creates no job");
+}
