@@ -11,6 +11,8 @@ cargo clippy -p frontend --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p frontend --lib --target wasm32-unknown-unknown --features playground -- -D warnings
 
 build_site
+say "checking bundle sizes against their recorded budget"
+node scripts/check-bundles.js "$SITE/pkg"
 
 say "unit and integration tests"
 cargo test

@@ -72,3 +72,21 @@ test('a refused submission explains itself and keeps what was typed', async ({ p
   await expect(editor).toHaveValue(/"customer_ref": "PO-77"/);
   await expect(page.getByLabel('or source URL')).toHaveValue('http://127.0.0.1:9/episode.srt');
 });
+
+test('the dashboard loads its own bundle and the Playground its own', async ({ page }) => {
+  const { apiKey } = newAccount();
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+  });
+  await signIn(page, apiKey);
+  wasm.length = 0;
+  await page.goto('/');
+  await waitForHydration(page);
+  expect(wasm).toEqual(['/pkg/ccjobs.wasm']);
+  wasm.length = 0;
+  await page.getByRole('link', { name: 'API Playground' }).click();
+  await expect(page).toHaveURL(/\/playground$/);
+  await waitForHydration(page);
+  expect(wasm).toEqual(['/pkg/ccjobs-playground.wasm']);
+});
