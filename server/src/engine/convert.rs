@@ -44,7 +44,15 @@ pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) 
     let decoded =
         decode(&source.data).map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?;
     let doc = reader(&decoded.text).map_err(|e| {
-        format!("{:?} could not be read as {from}: {e}. Check that the file is {from}, or set source_profile to the file's real format.", source.name)
+        let advice = match sniff(&decoded.text, from) {
+            Some(other) => {
+                format!("It looks like {other}: set source_profile to \"{other}\" and submit again.")
+            }
+            None => {
+                format!("Check that the file is {from}, or set source_profile to the file's real format.")
+            }
+        };
+        format!("{:?} could not be read as {from}: {e}. {advice}", source.name)
     })?;
     if doc.cues.len() > max_cues {
         return Err(format!(
@@ -66,6 +74,19 @@ pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) 
         .map_or(source.name.as_str(), |(stem, _)| stem)
         .to_string();
     Ok(Read { doc, warnings, stem })
+}
+
+/// The profile, other than `tried`, that reads the text into at least one cue: what a
+/// file submitted with the wrong source_profile most likely is.
+fn sniff(text: &str, tried: &str) -> Option<&'static str> {
+    captions::FORMATS
+        .iter()
+        .filter(|f| f.profile != tried)
+        .find(|f| {
+            f.read
+                .is_some_and(|read| read(text).is_ok_and(|doc| !doc.cues.is_empty()))
+        })
+        .map(|f| f.profile)
 }
 
 /// Writes the cues in the target format.

@@ -160,3 +160,35 @@ async fn profiles_lists_every_profile_with_what_it_can_do() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_file_sent_with_the_wrong_source_profile_is_named_for_what_it_is() {
+    let app = TestApp::start(1).await;
+    for (profile, name, data, looks_like) in [
+        ("WebVTT", "episode.srt", SRT, "SubRip Video Subtitle Script"),
+        ("SubRip Video Subtitle Script", "episode.vtt", VTT_IN, "WebVTT"),
+        (
+            "SubRip Video Subtitle Script",
+            "episode.sbv",
+            "0:00:01.000,0:00:02.000\nHi\n",
+            "YouTube SBV",
+        ),
+    ] {
+        let (job, _) = convert(&app, profile, "WebVTT", name, data.as_bytes()).await;
+        assert_eq!(job["status"], "failed", "{job}");
+        let error = job["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains(&format!("could not be read as {profile}"))
+                && error.contains(&format!(
+                    "It looks like {looks_like}: set source_profile to \"{looks_like}\""
+                )),
+            "{error}"
+        );
+    }
+    let (job, _) = convert(&app, "WebVTT", "WebVTT", "noise.vtt", b"just some words\n").await;
+    let error = job["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("Check that the file is WebVTT"),
+        "nothing fits, so no guess: {error}"
+    );
+}
