@@ -6,6 +6,18 @@ use crate::common::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
+/// Every REST route that takes a job ID, with each kind of file spelled out.
+const REST: [(&str, &str); 8] = [
+    ("GET", "/jobs/{id}"),
+    ("GET", "/jobs/{id}/files/source"),
+    ("GET", "/jobs/{id}/files/target"),
+    ("GET", "/jobs/{id}/files/response"),
+    ("GET", "/jobs/{id}/editor"),
+    ("POST", "/jobs/{id}/retry"),
+    ("DELETE", "/jobs/{id}"),
+    ("DELETE", "/jobs?id={id}"),
+];
+
 #[tokio::test]
 async fn every_route_and_server_function_hides_other_accounts_jobs() {
     let app = TestApp::start(1).await;
@@ -18,21 +30,12 @@ async fn every_route_and_server_function_hides_other_accounts_jobs() {
     let bob_key = app.new_key("bob").await;
     let bob_cookie = app.session_cookie_for("bob").await;
 
-    let rest = [
-        ("GET", format!("/jobs/{id}")),
-        ("GET", format!("/jobs/{id}/files/source")),
-        ("GET", format!("/jobs/{id}/files/target")),
-        ("GET", format!("/jobs/{id}/files/response")),
-        ("GET", format!("/jobs/{id}/editor")),
-        ("POST", format!("/jobs/{id}/retry")),
-        ("DELETE", format!("/jobs/{id}")),
-        ("DELETE", format!("/jobs?id={id}")),
-    ];
-    for (method, uri) in &rest {
+    for (method, template) in REST {
+        let uri = template.replace("{id}", &id);
         for (name, value) in [("x-api-key", bob_key.clone()), ("cookie", bob_cookie.clone())] {
             let request = Request::builder()
-                .method(*method)
-                .uri(uri)
+                .method(method)
+                .uri(&uri)
                 .header(name, &value)
                 .header("sec-fetch-site", "same-origin")
                 .body(Body::empty())
@@ -81,4 +84,29 @@ async fn every_route_and_server_function_hides_other_accounts_jobs() {
         1,
         "no retry was created"
     );
+}
+
+/// The router records its REST paths; each one that takes a job ID must be in [`REST`].
+#[tokio::test]
+async fn no_route_that_takes_a_job_id_is_left_out_of_the_table() {
+    let app = TestApp::start(0).await;
+    let (_, served) = ccjobs::http::router_and_rest_paths(app.instance.state.clone());
+    let covered: Vec<String> = REST
+        .iter()
+        .map(|(_, t)| {
+            t.split('?')
+                .next()
+                .unwrap_or(t)
+                .replace("/files/source", "/files/{kind}")
+        })
+        .collect();
+    // A signed download link carries no account: its signature is the credential
+    // (tests/it/dashboard.rs checks forged and expired ones).
+    let signed = "/download/{id}/{kind}";
+    for path in served.iter().filter(|p| p.contains("{id}") && **p != signed) {
+        assert!(
+            covered.iter().any(|c| c == path),
+            "{path} takes a job ID: add it to the isolation table (REST)"
+        );
+    }
 }
