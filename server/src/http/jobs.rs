@@ -193,10 +193,40 @@ pub async fn list_jobs(
     State(state): State<AppState>,
     Caller(account): Caller,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (filter, page) = parse_list_query(query.as_deref().unwrap_or(""))
         .map_err(|e| AppError::bad_request("invalid_filter", e.to_string()))?;
-    Ok(Json(state.service.list_jobs(account, &filter, &page).await?).into_response())
+    json_with_etag(&headers, &state.service.list_jobs(account, &filter, &page).await?)
+}
+
+/// JSON with a strong `ETag` (a hash of the body). A client that sends the tag back in
+/// `If-None-Match` gets `304 Not Modified` and no body when nothing changed: a script or
+/// dashboard that polls pays for the query, not for the transfer.
+pub(super) fn json_with_etag(
+    headers: &HeaderMap,
+    value: &impl serde::Serialize,
+) -> Result<Response, AppError> {
+    use sha2::{Digest, Sha256};
+    let body = serde_json::to_vec(value).map_err(AppError::internal)?;
+    let tag = format!("\"{}\"", &hex::encode(Sha256::digest(&body))[..32]);
+    let matches = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| {
+            let t = t.trim();
+            t == "*" || t.trim_start_matches("W/") == tag
+        });
+    let cache = [
+        (header::ETAG, tag),
+        (header::CACHE_CONTROL, "no-cache".to_string()),
+    ];
+    if matches {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// `GET /jobs/{id}` for everything but a browser's navigation (which gets the page).
@@ -207,7 +237,10 @@ pub async fn get_job_json(State(state): State<AppState>, request: Request<Body>)
         let Path(id) = Path::<String>::from_request_parts(&mut parts, &state)
             .await
             .map_err(|e| AppError::bad_request("invalid_id", e.body_text()))?;
-        Ok::<_, AppError>(Json(state.service.get_job(account, parse_id(&id)?).await?).into_response())
+        json_with_etag(
+            &parts.headers,
+            &state.service.get_job(account, parse_id(&id)?).await?,
+        )
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

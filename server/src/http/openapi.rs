@@ -248,7 +248,8 @@ fn build() -> Value {
                     { "name": "cursor", "in": "query", "description": "next_cursor or prev_cursor of a page.", "schema": { "type": "string" } }
                 ])),
                 "responses": merge(json!({
-                    "200": { "description": "One page.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JobPage" } } } },
+                    "200": { "description": "One page, with an ETag.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/JobPage" } } } },
+                    "304": { "description": "Not modified: the page still fits the If-None-Match tag." },
                     "400": error("A filter the server does not understand.")
                 }), auth_errors())
             },
@@ -277,7 +278,7 @@ fn build() -> Value {
             "get": {
                 "summary": "One job in full",
                 "description": "With Accept: text/html this is the dashboard's detail page instead.",
-                "responses": merge(json!({ "200": job_response("The job."), "404": error("No such job in this account.") }), auth_errors())
+                "responses": merge(json!({ "200": job_response("The job, with an ETag."), "304": { "description": "Not modified: the job still fits the If-None-Match tag." }, "404": error("No such job in this account.") }), auth_errors())
             },
             "delete": {
                 "summary": "Delete a job and its files",

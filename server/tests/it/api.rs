@@ -404,3 +404,53 @@ async fn wait_gives_up_after_n_seconds_and_refuses_more_than_60() {
     let (_, list) = app.get(&app.key, "/jobs").await;
     assert_eq!(list["total"], 1, "a refused wait creates no job");
 }
+
+#[tokio::test]
+async fn unchanged_lists_and_jobs_answer_304_to_their_etag() {
+    let app = TestApp::start(1).await;
+    let (_, job) = app
+        .submit(&app.key, CONVERT, Some(("a.srt", SRT.as_bytes())))
+        .await;
+    let id = job["id"].as_str().expect("id").to_string();
+    app.wait_for_end(&app.key, &id).await;
+    for uri in ["/jobs?status=passed".to_string(), format!("/jobs/{id}")] {
+        let get = |tag: Option<&str>| {
+            let mut request = Request::get(&uri).header("x-api-key", &app.key);
+            if let Some(tag) = tag {
+                request = request.header(header::IF_NONE_MATCH, tag);
+            }
+            request.body(Body::empty()).expect("request")
+        };
+        let (status, headers, body) = app.send(get(None)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.is_empty());
+        let tag = headers[header::ETAG].to_str().expect("etag").to_string();
+        let (status, again, body) = app.send(get(Some(&tag))).await;
+        assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri}");
+        assert!(body.is_empty(), "{uri}");
+        assert_eq!(again[header::ETAG], tag.as_str());
+        let (status, _, _) = app.send(get(Some("\"something-else\""))).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: another tag gets the body");
+    }
+    // A change gives the list a new tag.
+    let (_, first, _) = app
+        .send(
+            Request::get("/jobs")
+                .header("x-api-key", &app.key)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    app.submit(&app.key, CONVERT, Some(("b.srt", SRT.as_bytes())))
+        .await;
+    let (status, _, _) = app
+        .send(
+            Request::get("/jobs")
+                .header("x-api-key", &app.key)
+                .header(header::IF_NONE_MATCH, first[header::ETAG].clone())
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "a new job changes the list");
+}
