@@ -122,11 +122,18 @@ fn too_large(what: &str, max: usize) -> String {
     )
 }
 
-fn transport(what: &str, e: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = e;
+/// The innermost cause of an error: the part that says what happened ("Connection
+/// refused") under reqwest's "error sending request".
+pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
     while let Some(inner) = cause.source() {
         cause = inner;
     }
+    cause.to_string()
+}
+
+fn transport(what: &str, e: &reqwest::Error) -> String {
+    let cause = root_cause(e);
     if e.is_timeout() {
         format!("{what} did not answer in time; check that the server is up, or try again later")
     } else if e.is_connect() {

@@ -57,11 +57,7 @@ impl Client {
     }
 
     fn unreachable(&self, e: reqwest::Error) -> CliError {
-        // The innermost cause says the useful part ("Connection refused").
-        let mut cause: &dyn std::error::Error = &e;
-        while let Some(inner) = cause.source() {
-            cause = inner;
-        }
+        let cause = crate::remote::root_cause(&e);
         CliError::Server(format!(
             "cannot reach the ccjobs server at {} ({cause}); check that it runs (`ccjobs serve`) and that --server / CCJOBS_URL points at it",
             self.base

@@ -45,19 +45,20 @@ impl Translator {
             body["api_key"] = Value::from(key.as_str());
         }
         let url = format!("{}/translate", self.base);
-        let response = self.http.post(&url).json(&body).send().await.map_err(|e| {
-            let mut cause: &dyn std::error::Error = &e;
-            while let Some(inner) = cause.source() {
-                cause = inner;
-            }
-            Outcome::Retry {
+        let response = self
+            .http
+            .post(&url)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| Outcome::Retry {
                 error: format!(
-                    "The translation service at {} could not be reached ({cause})",
-                    self.base
+                    "The translation service at {} could not be reached ({})",
+                    self.base,
+                    crate::remote::root_cause(&e)
                 ),
                 retry_after: None,
-            }
-        })?;
+            })?;
         let status = response.status();
         let retry_after = response
             .headers()
@@ -149,19 +150,19 @@ pub async fn run(
             Ok(parts) => parts,
             Err(error) => return Outcome::Failed { error },
         };
+    let mut styled = false;
     let texts: Vec<String> = read
         .doc
         .cues
         .iter()
-        .map(|c| strip_tags(&c.lines.join("\n")))
+        .map(|c| {
+            let text = c.lines.join("\n");
+            let plain = strip_tags(&text);
+            styled |= plain != text;
+            plain
+        })
         .collect();
-    if read
-        .doc
-        .cues
-        .iter()
-        .flat_map(|c| &c.lines)
-        .any(|l| strip_tags(l) != *l)
-    {
+    if styled {
         read.warnings.push(
             "inline styling (italics, bold, colours) was dropped: the translation service gets plain text"
                 .into(),
