@@ -179,22 +179,16 @@ async fn keys(command: KeysCommand) -> anyhow::Result<()> {
             eprintln!("ccjobs: this is the only time the key is shown; keep it somewhere safe");
         }
         KeysCommand::List { .. } => {
-            println!("{:<38}{:<12}{:<22}REVOKED", "ID", "PREFIX", "CREATED (UTC)");
+            let mut rows = vec![["ID", "PREFIX", "CREATED (UTC)", "REVOKED (UTC)"].map(String::from)];
             for key in service.store().api_keys(account.id).await? {
-                let at = |ms: i64| {
-                    app::time::Timestamp(ms)
-                        .to_display_utc()
-                        .trim_end_matches(" UTC")
-                        .to_string()
-                };
-                println!(
-                    "{:<38}{:<12}{:<22}{}",
+                rows.push([
                     key.id,
                     key.prefix,
-                    at(key.created_at),
-                    key.revoked_at.map(at).unwrap_or_else(|| "—".into())
-                );
+                    cli::utc(key.created_at),
+                    key.revoked_at.map(cli::utc).unwrap_or_else(|| "—".into()),
+                ]);
             }
+            print!("{}", cli::table(&rows));
         }
         KeysCommand::Revoke { key, .. } => {
             let revoked = service.revoke_api_key(account.id, key.trim()).await?;

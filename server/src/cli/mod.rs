@@ -443,10 +443,7 @@ fn job_table(page: &JobPage) -> String {
         let error = job.error_summary.as_deref().map(first_line).unwrap_or_default();
         rows.push([
             job.id.to_string(),
-            job.created_at
-                .to_display_utc()
-                .trim_end_matches(" UTC")
-                .to_string(),
+            utc(job.created_at.millis()),
             job.job_type.to_string(),
             job.source_profile.clone().unwrap_or_else(|| "—".into()),
             job.target_profile.clone().unwrap_or_else(|| "—".into()),
@@ -474,8 +471,16 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// A time as the tables show it: `2026-12-05 00:15:10`, UTC.
+pub fn utc(ms: i64) -> String {
+    app::time::Timestamp(ms)
+        .to_display_utc()
+        .trim_end_matches(" UTC")
+        .to_string()
+}
+
 /// Columns padded to their widest cell; the last column is not padded.
-fn table<const N: usize>(rows: &[[String; N]]) -> String {
+pub fn table<const N: usize>(rows: &[[String; N]]) -> String {
     let mut widths = [0usize; N];
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
