@@ -90,10 +90,7 @@ impl Service {
                 ));
             }
         };
-        self.store.revoke_api_key(account, &key.id).await?;
-        let mut keys = self.store.api_keys(account).await?;
-        keys.retain(|k| k.id == key.id);
-        keys.pop().ok_or_else(|| {
+        self.store.revoke_api_key(account, &key.id).await?.ok_or_else(|| {
             ServiceError::invalid(
                 "unknown_key",
                 format!("API key {} vanished while being revoked", key.id),

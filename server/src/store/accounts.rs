@@ -32,6 +32,15 @@ fn account_id(s: &str) -> StoreResult<AccountId> {
         .map_err(|_| super::StoreError::Corrupt(format!("account id {s:?} is not a UUID")))
 }
 
+fn key_row(r: &sqlx::sqlite::SqliteRow) -> KeyRow {
+    KeyRow {
+        id: r.get("id"),
+        prefix: r.get("prefix"),
+        created_at: r.get("created_at"),
+        revoked_at: r.get("revoked_at"),
+    }
+}
+
 impl Store {
     pub async fn count_accounts(&self) -> StoreResult<i64> {
         Ok(sqlx::query_scalar("select count(*) from accounts")
@@ -97,29 +106,23 @@ impl Store {
         .bind(account.to_string())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| KeyRow {
-                id: r.get("id"),
-                prefix: r.get("prefix"),
-                created_at: r.get("created_at"),
-                revoked_at: r.get("revoked_at"),
-            })
-            .collect())
+        Ok(rows.iter().map(key_row).collect())
     }
 
-    /// Revokes one of the account's keys, named by its ID. Returns false when the account
-    /// has no such key; revoking a revoked key keeps its first revocation time.
-    pub async fn revoke_api_key(&self, account: AccountId, id: &str) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "update api_keys set revoked_at = coalesce(revoked_at, ?) where account_id = ? and id = ?",
+    /// Revokes one of the account's keys, named by its ID, and answers it as it is now;
+    /// `None` when the account has no such key. Revoking a revoked key keeps its first
+    /// revocation time.
+    pub async fn revoke_api_key(&self, account: AccountId, id: &str) -> StoreResult<Option<KeyRow>> {
+        let row = sqlx::query(
+            "update api_keys set revoked_at = coalesce(revoked_at, ?) where account_id = ? and id = ? \
+             returning id, prefix, created_at, revoked_at",
         )
         .bind(now_ms())
         .bind(account.to_string())
         .bind(id)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        Ok(row.map(|r| key_row(&r)))
     }
 
     pub async fn account_for_key_hash(&self, key_hash: &str) -> StoreResult<Option<AccountId>> {
