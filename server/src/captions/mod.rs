@@ -108,6 +108,18 @@ pub(crate) fn hms_ms(h: &str, m: &str, s: &str, ms: &str) -> Option<i64> {
     (h <= MAX_HOURS && m < 60 && s < 60 && ms < 1000).then(|| ((h * 60 + m) * 60 + s) * 1000 + ms)
 }
 
+/// A cue's text lines as a writer puts them out: each through `render`, and none left
+/// blank — a blank line ends a cue, so our own output would not read back.
+pub(crate) fn written_lines<'a>(
+    lines: &'a [String],
+    mut render: impl FnMut(&'a str) -> std::borrow::Cow<'a, str> + 'a,
+) -> impl Iterator<Item = std::borrow::Cow<'a, str>> + 'a {
+    lines
+        .iter()
+        .map(move |line| render(line))
+        .filter(|line| !line.trim().is_empty())
+}
+
 /// A line without inline markup: `<i>`, `<font color=…>` and the like go, text stays.
 pub(crate) fn strip_tags(line: &str) -> String {
     let mut out = String::with_capacity(line.len());

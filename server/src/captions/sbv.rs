@@ -72,14 +72,14 @@ fn write(doc: &Document) -> Written {
     let mut styled = false;
     for cue in &doc.cues {
         out.push_str(&format!("{},{}\n", clock(cue.start_ms), clock(cue.end_ms)));
-        for line in &cue.lines {
-            let plain = super::strip_tags(line);
-            styled |= plain != *line;
-            // A line that was only markup would be blank, and a blank line ends the cue.
-            if !plain.trim().is_empty() {
-                out.push_str(&plain);
-                out.push('\n');
-            }
+        let plain = |l: &str| {
+            let p = super::strip_tags(l);
+            styled |= p != l;
+            p.into()
+        };
+        for line in super::written_lines(&cue.lines, plain) {
+            out.push_str(&line);
+            out.push('\n');
         }
         out.push('\n');
     }

@@ -95,8 +95,8 @@ fn write(doc: &Document) -> Written {
             clock(cue.start_ms, ','),
             clock(cue.end_ms, ',')
         ));
-        for line in cue.lines.iter().filter(|l| !l.trim().is_empty()) {
-            out.push_str(line);
+        for line in super::written_lines(&cue.lines, std::borrow::Cow::Borrowed) {
+            out.push_str(&line);
             out.push('\n');
         }
         out.push('\n');

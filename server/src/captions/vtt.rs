@@ -32,13 +32,9 @@ fn write(doc: &Document) -> Written {
             clock(cue.start_ms, '.'),
             clock(cue.end_ms, '.')
         ));
-        for line in &cue.lines {
-            let text = cue_text(line, &mut dropped_tags);
-            // A line that was only markup would be blank, and a blank line ends the cue.
-            if !text.trim().is_empty() {
-                out.push_str(&text);
-                out.push('\n');
-            }
+        for line in super::written_lines(&cue.lines, |l| cue_text(l, &mut dropped_tags).into()) {
+            out.push_str(&line);
+            out.push('\n');
         }
         out.push('\n');
     }
