@@ -90,11 +90,13 @@ async fn synchronous_answer(
     mut job: Job,
     seconds: u64,
 ) -> Result<Value, AppError> {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    while matches!(job.status, JobStatus::Queued | JobStatus::Processing)
-        && tokio::time::Instant::now() < deadline
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    use tokio::time::{sleep_until, Duration, Instant};
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    // Short jobs answer within 50 ms; a long wait looks at the job at most twice a second.
+    let mut pause = Duration::from_millis(50);
+    while matches!(job.status, JobStatus::Queued | JobStatus::Processing) && Instant::now() < deadline {
+        sleep_until((Instant::now() + pause).min(deadline)).await;
+        pause = (pause * 2).min(Duration::from_millis(500));
         job = state.service.get_job(account, job.id).await?;
     }
     let mut answer = serde_json::to_value(&job).map_err(AppError::internal)?;
