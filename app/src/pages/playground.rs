@@ -76,10 +76,14 @@ fn quoted(s: &str) -> String {
 }
 
 /// The `curl` and `ccjobs submit` commands for what is on screen.
+#[cfg(test)]
 fn commands(text: &str, source: &str) -> (String, String) {
-    let map = object(text);
+    commands_for(object(text).as_ref(), text, source)
+}
+
+/// The same, from the text already parsed (`map`, when it is a JSON object).
+fn commands_for(map: Option<&Map<String, Value>>, text: &str, source: &str) -> (String, String) {
     let config = map
-        .as_ref()
         .map(|m| Value::Object(m.clone()).to_string())
         .unwrap_or_else(|| text.to_string());
     let is_url = source.starts_with("http://") || source.starts_with("https://");
@@ -120,15 +124,19 @@ fn FieldPicker(
     label: &'static str,
     key: &'static str,
     config: RwSignal<String>,
+    /// The text, parsed once per edit for every picker.
+    parsed: Memo<Option<Map<String, Value>>>,
     choices: Vec<String>,
 ) -> impl IntoView {
     let value = move || {
-        object(&config.read())
-            .and_then(|m| m.get(key).and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_default()
+        parsed.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.get(key).and_then(Value::as_str).map(str::to_string))
+                .unwrap_or_default()
+        })
     };
     let change = move |ev: leptos::ev::Event| {
-        if let Some(mut map) = object(&config.get_untracked()) {
+        if let Some(mut map) = parsed.get_untracked() {
             map.insert(key.to_string(), Value::String(event_target_value(&ev)));
             config.set(serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
         }
@@ -136,7 +144,7 @@ fn FieldPicker(
     view! {
         <label>
             <span>{label}</span>
-            <select prop:value=value on:change=change disabled=move || object(&config.read()).is_none()>
+            <select prop:value=value on:change=change disabled=move || parsed.with(Option::is_none)>
                 {choices
                     .into_iter()
                     .map(|choice| {
@@ -174,6 +182,8 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
         name if !name.is_empty() => name,
         _ => url.get().trim().to_string(),
     };
+    let parsed = Memo::new(move |_| object(&config.read()));
+    let shown = Memo::new(move |_| parsed.with(|m| commands_for(m.as_ref(), &config.read(), &source())));
     let can_submit = move || problem.get().is_none() && !source().is_empty() && !busy.get();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -204,9 +214,9 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
     view! {
         <form class="playground" on:submit=submit>
             <div class="pickers">
-                <FieldPicker label="Job type" key="job_type" config choices=job_types/>
-                <FieldPicker label="Source profile" key="source_profile" config choices=readable/>
-                <FieldPicker label="Target profile" key="target_profile" config choices=writable/>
+                <FieldPicker label="Job type" key="job_type" config parsed choices=job_types/>
+                <FieldPicker label="Source profile" key="source_profile" config parsed choices=readable/>
+                <FieldPicker label="Target profile" key="target_profile" config parsed choices=writable/>
             </div>
             <label class="stacked" for="job-description">"Job Description (JSON)"</label>
             <textarea
@@ -267,8 +277,8 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
         <section aria-labelledby="commands-title">
             <h2 id="commands-title">"The same from a terminal"</h2>
             <p class="muted">"With CCJOBS_URL and CCJOBS_API_KEY set in your shell."</p>
-            <pre aria-label="curl command" tabindex="0">{move || commands(&config.read(), &source()).0}</pre>
-            <pre aria-label="ccjobs command" tabindex="0">{move || commands(&config.read(), &source()).1}</pre>
+            <pre aria-label="curl command" tabindex="0">{move || shown.with(|c| c.0.clone())}</pre>
+            <pre aria-label="ccjobs command" tabindex="0">{move || shown.with(|c| c.1.clone())}</pre>
         </section>
     }
 }
