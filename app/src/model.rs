@@ -94,6 +94,40 @@ word_enum!(
     JobSource, "source" { Api = "api", Playground = "playground", Cli = "cli" }
 );
 
+word_enum!(
+    /// How a job's webhook delivery stands: pending (another attempt is scheduled),
+    /// delivered, failed (every scheduled attempt failed, or the URL is refused), stopped
+    /// (the receiver answered 410 Gone).
+    DeliveryState, "delivery state" {
+        Pending = "pending",
+        Delivered = "delivered",
+        Failed = "failed",
+        Stopped = "stopped",
+    }
+);
+
+/// A job's webhook: where it goes, how delivery stands, and every attempt, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookLog {
+    pub url: String,
+    /// The `webhook-id` header of every attempt.
+    pub message_id: String,
+    pub state: DeliveryState,
+    pub next_attempt_at: Option<Timestamp>,
+    pub attempts: Vec<WebhookAttempt>,
+}
+
+/// One try at delivering a webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookAttempt {
+    pub at: Timestamp,
+    /// The receiver's HTTP status; none when no answer came.
+    pub http_status: Option<u16>,
+    pub latency_ms: u32,
+    /// What went wrong, and what to do; none for a delivered attempt.
+    pub error: Option<String>,
+}
+
 impl JobStatus {
     pub fn is_terminal(self) -> bool {
         matches!(self, JobStatus::Passed | JobStatus::Failed)

@@ -40,7 +40,6 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
-    /// Delete finished jobs (and their files) this many days after submission; 0 keeps them.
     /// Allow source URLs that point at private or loopback addresses (self-hosted setups
     /// whose files sit on the internal network). Off: such URLs are refused.
     #[arg(long, env = "CCJOBS_ALLOW_PRIVATE_URLS", default_value_t = false)]
@@ -55,6 +54,22 @@ pub struct Config {
     /// further wait is six times longer (5 s, then 30 s with the default).
     #[arg(long, env = "CCJOBS_RETRY_BASE_MS", default_value_t = 5000)]
     pub retry_base_ms: u64,
+    /// The first wait (ms) before a failed webhook delivery is tried again; the later waits
+    /// keep the schedule's proportions (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h by default;
+    /// 0 retries at once).
+    #[arg(long, env = "CCJOBS_WEBHOOK_FIRST_RETRY_MS", default_value_t = 5000)]
+    pub webhook_first_retry_ms: u64,
+    /// An OpenAI-compatible speech-to-text service (`POST {url}/v1/audio/transcriptions`:
+    /// whisper.cpp's server, faster-whisper servers, OpenAI) that runs transcribe jobs.
+    #[arg(long, env = "CCJOBS_TRANSCRIBE_URL")]
+    pub transcribe_url: Option<String>,
+    /// The API key the speech-to-text service wants, if any (sent as a Bearer token).
+    #[arg(long, env = "CCJOBS_TRANSCRIBE_API_KEY", hide_env_values = true)]
+    pub transcribe_api_key: Option<String>,
+    /// The model name sent to the speech-to-text service.
+    #[arg(long, env = "CCJOBS_TRANSCRIBE_MODEL", default_value = "whisper-1")]
+    pub transcribe_model: String,
+    /// Delete finished jobs (and their files) this many days after submission; 0 keeps them.
     #[arg(long, env = "CCJOBS_RETENTION_DAYS", default_value_t = 0)]
     pub retention_days: u32,
     #[command(flatten)]
@@ -103,6 +118,17 @@ impl Default for Limits {
 }
 
 impl Config {
+    /// How this server fetches URLs (sources, media) and connects to webhooks: the size
+    /// cap is the upload limit; the total timeout fits the request.
+    pub fn outbound_policy(&self, total_timeout: std::time::Duration) -> crate::remote::FetchPolicy {
+        crate::remote::FetchPolicy {
+            max_bytes: self.max_upload_bytes,
+            allow_private: self.allow_private_urls,
+            connect_timeout: std::time::Duration::from_secs(10),
+            total_timeout,
+        }
+    }
+
     pub fn public_url(&self) -> String {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_string(),

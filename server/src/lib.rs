@@ -12,6 +12,7 @@ pub mod service;
 pub mod signing;
 pub mod store;
 pub mod tokens;
+pub mod webhooks;
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -56,7 +57,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let service = instance.state.service.clone();
     let config = &instance.state.config;
-    let engine = Engine::start(service.store().clone(), service.wake(), config.workers, config);
+    let engine = Engine::start(&service, config.workers, config);
     axum::serve(
         listener,
         instance

@@ -1,4 +1,4 @@
-//! Fetching a source file from a URL, safely.
+//! Outbound HTTP, safely: fetching files from URLs, and the connections webhooks use.
 //!
 //! http and https only; the host is resolved here and every address checked (no loopback,
 //! private, link-local — the cloud metadata address among them —, carrier-grade NAT,
@@ -21,20 +21,57 @@ pub struct FetchPolicy {
     pub total_timeout: Duration,
 }
 
-/// `what` names the URL in messages ("The source URL", "The media_path URL").
-pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload, String> {
+/// Why an outbound request did not succeed: the message says what happened and what to
+/// do; `transient` when trying again later may work (timeouts, refused connections, a busy
+/// or failing server), not when the URL itself is wrong or refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboundError {
+    pub message: String,
+    pub transient: bool,
+}
+
+impl OutboundError {
+    fn permanent(message: String) -> Self {
+        Self {
+            message,
+            transient: false,
+        }
+    }
+}
+
+impl std::fmt::Display for OutboundError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A client bound to the one checked address of `url`'s host: parses the URL (http and
+/// https only), resolves the host, refuses internal addresses unless the policy allows
+/// them, and pins the connection to the address that was checked. Redirects are not
+/// followed. `what` names the URL in messages ("The source URL", "The webhook URL").
+pub async fn checked_client(
+    what: &str,
+    url: &str,
+    policy: &FetchPolicy,
+) -> Result<(reqwest::Client, reqwest::Url), OutboundError> {
     let parsed = reqwest::Url::parse(url.trim()).map_err(|e| {
-        format!("{what} {url:?} is not a valid URL ({e}); give a full http:// or https:// address")
+        OutboundError::permanent(format!(
+            "{what} {url:?} is not a valid URL ({e}); give a full http:// or https:// address"
+        ))
     })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!(
-            "{what} uses {}:, which ccjobs does not fetch; give an http:// or https:// address",
+        return Err(OutboundError::permanent(format!(
+            "{what} uses {}:, which ccjobs does not connect to; give an http:// or https:// address",
             parsed.scheme()
-        ));
+        )));
     }
     let host = parsed
         .host_str()
-        .ok_or_else(|| format!("{what} has no host; give a full http:// or https:// address"))?
+        .ok_or_else(|| {
+            OutboundError::permanent(format!(
+                "{what} has no host; give a full http:// or https:// address"
+            ))
+        })?
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
@@ -44,19 +81,28 @@ pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload
         tokio::net::lookup_host((host.as_str(), port)),
     )
     .await
-    .map_err(|_| format!("{what}'s host {host} did not resolve in time; check the address and try again"))?
-    .map_err(|_| format!("{what}'s host {host} could not be found (DNS); check the address for typos"))?
+    .map_err(|_| OutboundError {
+        message: format!("{what}'s host {host} did not resolve in time; check the address and try again"),
+        transient: true,
+    })?
+    .map_err(|_| {
+        OutboundError::permanent(format!(
+            "{what}'s host {host} could not be found (DNS); check the address for typos"
+        ))
+    })?
     .collect();
     let address = addresses
         .iter()
         .find(|a| policy.allow_private || is_public(a.ip()))
         .copied()
-        .ok_or_else(|| match addresses.first() {
-            Some(a) => format!(
-                "{what} points at {}, an internal address ccjobs does not fetch from; use a public URL (an administrator can allow private addresses with CCJOBS_ALLOW_PRIVATE_URLS)",
-                a.ip()
-            ),
-            None => format!("{what}'s host {host} has no address; check the URL"),
+        .ok_or_else(|| {
+            OutboundError::permanent(match addresses.first() {
+                Some(a) => format!(
+                    "{what} points at {}, an internal address ccjobs does not connect to; use a public URL (an administrator can allow private addresses with CCJOBS_ALLOW_PRIVATE_URLS)",
+                    a.ip()
+                ),
+                None => format!("{what}'s host {host} has no address; check the URL"),
+            })
         })?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -65,7 +111,14 @@ pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload
         .resolve(&host, address)
         .user_agent(concat!("ccjobs/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| format!("cannot set up the fetch of {what} ({e})"))?;
+        .map_err(|e| OutboundError::permanent(format!("cannot set up the connection to {what} ({e})")))?;
+    Ok((client, parsed))
+}
+
+/// Downloads the file at `url` (see [`checked_client`]); `what` names the URL in messages
+/// ("The source URL", "The media_path URL").
+pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload, OutboundError> {
+    let (client, parsed) = checked_client(what, url, policy).await?;
     let mut response = client
         .get(parsed.clone())
         .send()
@@ -73,14 +126,17 @@ pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload
         .map_err(|e| transport(what, &e))?;
     let status = response.status();
     if status.is_redirection() {
-        return Err(format!(
+        return Err(OutboundError::permanent(format!(
             "{what} answered with a redirect (HTTP {}), which ccjobs does not follow; give the final address of the file",
             status.as_u16()
-        ));
+        )));
     }
     if !status.is_success() {
         let body = response.text().await.unwrap_or_default();
-        return Err(refused(what, status.as_u16(), &body));
+        return Err(OutboundError {
+            message: refused(what, status.as_u16(), &body),
+            transient: status.as_u16() == 429 || status.is_server_error(),
+        });
     }
     if let Some(kind) = response
         .headers()
@@ -88,9 +144,9 @@ pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload
         .and_then(|v| v.to_str().ok())
     {
         if kind.trim_start().to_ascii_lowercase().starts_with("text/html") {
-            return Err(format!(
+            return Err(OutboundError::permanent(format!(
                 "{what} answered with a web page (text/html), not a caption or media file; use the file's direct download link"
-            ));
+            )));
         }
     }
     if response
@@ -115,11 +171,11 @@ pub async fn fetch(what: &str, url: &str, policy: &FetchPolicy) -> Result<Upload
     Ok(Upload { name, data })
 }
 
-fn too_large(what: &str, max: usize) -> String {
-    format!(
+fn too_large(what: &str, max: usize) -> OutboundError {
+    OutboundError::permanent(format!(
         "{what}'s file is larger than this server's limit of {} MB; split the file or ask the administrator to raise CCJOBS_MAX_UPLOAD_BYTES",
         max / (1024 * 1024)
-    )
+    ))
 }
 
 /// The innermost cause of an error: the part that says what happened ("Connection
@@ -132,14 +188,19 @@ pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-fn transport(what: &str, e: &reqwest::Error) -> String {
+/// A request that got no HTTP answer. Always worth another try later.
+pub fn transport(what: &str, e: &reqwest::Error) -> OutboundError {
     let cause = root_cause(e);
-    if e.is_timeout() {
+    let message = if e.is_timeout() {
         format!("{what} did not answer in time; check that the server is up, or try again later")
     } else if e.is_connect() {
         format!("{what} could not be reached ({cause}); check the address and that the server accepts connections")
     } else {
-        format!("fetching {what} failed ({cause}); try again, or upload the file instead")
+        format!("the request to {what} failed ({cause}); check the server, or try again later")
+    };
+    OutboundError {
+        message,
+        transient: true,
     }
 }
 

@@ -2,9 +2,12 @@
 //! A reaper returns jobs whose lease expired (their worker died) to the queue.
 
 mod convert;
+mod transcribe;
 mod translate;
 
 use crate::config::{Config, Limits};
+use crate::remote::FetchPolicy;
+use crate::service::Service;
 use crate::store::{ClaimedJob, Outcome, Store};
 use crate::tokens::random_token;
 use app::model::JobType;
@@ -34,7 +37,12 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn start(store: Store, wake: Arc<Notify>, workers: usize, config: &Config) -> Self {
+    /// Starts `workers` job workers (with the lease reaper), the webhook senders and, when
+    /// retention is set, the janitor.
+    pub fn start(service: &Service, workers: usize, config: &Config) -> Self {
+        let store = service.store().clone();
+        let wake = service.wake();
+        let webhook_wake = service.webhook_wake();
         let (stop, stopped) = watch::channel(false);
         let runner = Runner {
             limits: config.limits.clone(),
@@ -42,7 +50,12 @@ impl Engine {
                 .translate_url
                 .as_deref()
                 .and_then(|url| translate::Translator::new(url, config.translate_api_key.clone())),
+            transcriber: config.transcribe_url.as_deref().and_then(|url| {
+                transcribe::Transcriber::new(url, config.transcribe_api_key.clone(), &config.transcribe_model)
+            }),
+            media_policy: config.outbound_policy(Duration::from_secs(600)),
             retry_base_ms: config.retry_base_ms,
+            webhook_wake: webhook_wake.clone(),
         };
         let mut tasks: Vec<JoinHandle<()>> = (0..workers)
             .map(|_| {
@@ -56,6 +69,12 @@ impl Engine {
             .collect();
         if workers > 0 {
             tasks.push(tokio::spawn(reaper(store.clone(), stopped.clone())));
+            let deliverer = crate::webhooks::Deliverer {
+                store: store.clone(),
+                policy: config.outbound_policy(Duration::from_secs(15)),
+                first_wait_ms: config.webhook_first_retry_ms,
+            };
+            tasks.extend(deliverer.spawn(webhook_wake, stopped.clone()));
         }
         let retention_days = config.retention_days;
         if retention_days > 0 {
@@ -78,7 +97,12 @@ impl Engine {
 struct Runner {
     limits: Limits,
     translator: Option<translate::Translator>,
+    transcriber: Option<transcribe::Transcriber>,
+    /// How `media_path` URLs are fetched.
+    media_policy: FetchPolicy,
     retry_base_ms: u64,
+    /// Told when a job ends: its webhook may be due.
+    webhook_wake: Arc<Notify>,
 }
 
 async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>, runner: Runner) {
@@ -115,7 +139,12 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
                     other => other,
                 };
                 match store.finish_job(&claimed, outcome).await {
-                    Ok(Some(job)) => tracing::info!(%job_id, status = %job.status, "job finished"),
+                    Ok(Some(job)) => {
+                        tracing::info!(%job_id, status = %job.status, "job finished");
+                        if job.description.fields.webhook.is_some() {
+                            runner.webhook_wake.notify_one();
+                        }
+                    }
                     Ok(None) => {
                         tracing::warn!(%job_id, "lease lost before the job finished; result discarded")
                     }
@@ -232,11 +261,23 @@ async fn run(claimed: &ClaimedJob, runner: &Runner) -> Outcome {
                 })
         }
         JobType::Translate => {
-            translate::run(&claimed.job, claimed.source_file.as_ref(), max_cues, runner.translator.as_ref()).await
+            translate::run(
+                &claimed.job,
+                claimed.source_file.as_ref(),
+                max_cues,
+                runner.translator.as_ref(),
+            )
+            .await
         }
-        JobType::Transcribe => Outcome::Failed {
-            error: "This server cannot run transcribe jobs yet: no speech-to-text engine is configured. Submit convert jobs, or ask the server's administrator.".into(),
-        },
+        JobType::Transcribe => {
+            transcribe::run(
+                &claimed.job,
+                claimed.source_file.as_ref(),
+                runner.transcriber.as_ref(),
+                &runner.media_policy,
+            )
+            .await
+        }
     }
 }
 

@@ -99,14 +99,11 @@ async fn synchronous_answer(
         pause = (pause * 2).min(Duration::from_millis(500));
         job = state.service.get_job(account, job.id).await?;
     }
-    let mut answer = serde_json::to_value(&job).map_err(AppError::internal)?;
-    if job.status == JobStatus::Passed {
-        if let Some(file) = state.service.get_file(account, job.id, "target").await? {
-            use base64::Engine as _;
-            answer["output"] = Value::from(base64::engine::general_purpose::STANDARD.encode(&file.data));
-        }
-    }
-    Ok(answer)
+    let target = match job.status {
+        JobStatus::Passed => state.service.get_file(account, job.id, "target").await?,
+        _ => None,
+    };
+    Ok(crate::service::job_answer(&job, target.as_ref()))
 }
 
 pub async fn submit_job(
@@ -145,7 +142,7 @@ pub async fn submit_job(
                     None => match remote_url(&data) {
                         Some(url) => remote::fetch("The source URL", &url, &state.fetch_policy())
                             .await
-                            .map_err(|message| AppError::bad_request("source_url", message))?,
+                            .map_err(|e| AppError::bad_request("source_url", e.message))?,
                         None => Upload {
                             name: "source".into(),
                             data,

@@ -10,6 +10,7 @@ pub(crate) mod jobs;
 pub mod openapi;
 mod profiles;
 mod rate_limit;
+mod webhooks;
 
 use crate::config::Config;
 use crate::service::Service;
@@ -38,12 +39,7 @@ pub struct AppState {
 impl AppState {
     /// How source URLs are fetched on this server.
     pub fn fetch_policy(&self) -> crate::remote::FetchPolicy {
-        crate::remote::FetchPolicy {
-            max_bytes: self.config.max_upload_bytes,
-            allow_private: self.config.allow_private_urls,
-            connect_timeout: std::time::Duration::from_secs(10),
-            total_timeout: std::time::Duration::from_secs(120),
-        }
+        self.config.outbound_policy(std::time::Duration::from_secs(120))
     }
 }
 
@@ -170,9 +166,13 @@ pub fn router_and_rest_paths(state: AppState) -> (Router, Vec<&'static str>) {
         .route("/jobs.csv", get(export::export_csv))
         .route(DETAIL_PATH, job_by_id)
         .route("/jobs/{id}/retry", post(jobs::retry_job))
+        .route("/jobs/{id}/webhook", get(webhooks::log))
+        .route("/jobs/{id}/webhook/redeliver", post(webhooks::redeliver))
         .route("/jobs/{id}/files/{kind}", get(files::download))
         .route("/jobs/{id}/editor", get(editor::open_in_editor))
         .route("/download/{id}/{kind}", get(editor::signed_download))
+        .route("/account/webhook-secret", get(webhooks::secret))
+        .route("/account/webhook-secret/rotate", post(webhooks::rotate))
         .route("/profiles", get(profiles::list_profiles))
         .route("/openapi.json", get(openapi::serve))
         .route(

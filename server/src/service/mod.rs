@@ -7,7 +7,8 @@ mod port;
 mod validate;
 
 pub use accounts::Credentials;
-use validate::{content_type_for, json_depth, validate};
+pub(crate) use validate::content_type_for;
+use validate::{json_depth, validate};
 
 use crate::config::Limits;
 use crate::signing::Signer;
@@ -15,7 +16,8 @@ use crate::store::{FileRow, Inserted, NewJob, Store, StoreError};
 use crate::tokens::random_token;
 use app::description::JobDescription;
 use app::filter::{JobFilter, PageRequest};
-use app::model::{AccountId, Job, JobId, JobPage, JobSource};
+use app::model::{AccountId, Job, JobId, JobPage, JobSource, WebhookLog};
+use app::time::Timestamp;
 use std::sync::Arc;
 use tokio::sync::Notify;
 
@@ -58,6 +60,7 @@ pub struct Upload {
 pub struct Service {
     store: Store,
     wake: Arc<Notify>,
+    webhook_wake: Arc<Notify>,
     signer: Signer,
     limits: Limits,
 }
@@ -71,6 +74,7 @@ impl Service {
         Ok(Self {
             store,
             wake: Arc::new(Notify::new()),
+            webhook_wake: Arc::new(Notify::new()),
             signer: Signer::new(key.as_bytes()),
             limits,
         })
@@ -87,6 +91,11 @@ impl Service {
     /// Workers wait on this between claims; a submission wakes one.
     pub fn wake(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+
+    /// Webhook senders wait on this; a finished job or a Redeliver wakes one.
+    pub fn webhook_wake(&self) -> Arc<Notify> {
+        self.webhook_wake.clone()
     }
 
     /// Validates and enqueues a job. With an idempotency key the account already used, the
@@ -223,6 +232,90 @@ impl Service {
     ) -> Result<Option<FileRow>, ServiceError> {
         Ok(self.store.get_file(account, id, kind).await?)
     }
+
+    /// The account's webhook signing secret (created on first use).
+    pub async fn webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ServiceError> {
+        let secrets = self
+            .store
+            .webhook_secrets(account, crate::webhooks::new_secret)
+            .await?;
+        let previous_valid_until = secrets
+            .rotated_at
+            .filter(|_| secrets.previous.is_some())
+            .map(|at| Timestamp(at.0 + crate::webhooks::ROTATION_OVERLAP_MS))
+            .filter(|until| until.0 > crate::store::now_ms());
+        Ok(WebhookSecret {
+            secret: secrets.current,
+            previous_valid_until,
+        })
+    }
+
+    /// A new secret; the old one keeps signing (beside the new) for a day.
+    pub async fn rotate_webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ServiceError> {
+        self.webhook_secret(account).await?;
+        self.store
+            .rotate_webhook_secret(account, crate::webhooks::new_secret())
+            .await?;
+        self.webhook_secret(account).await
+    }
+
+    /// A job's webhook deliveries. A job without a webhook (or not ended) has none: `None`.
+    pub async fn webhook_log(
+        &self,
+        account: AccountId,
+        id: JobId,
+    ) -> Result<Option<WebhookLog>, ServiceError> {
+        let job = self.get_job(account, id).await?;
+        if job.description.fields.webhook.is_none() {
+            return Ok(None);
+        }
+        Ok(self.store.webhook_log(account, id).await?)
+    }
+
+    /// Sends a finished job's webhook again now, with a fresh retry schedule.
+    pub async fn redeliver_webhook(&self, account: AccountId, id: JobId) -> Result<WebhookLog, ServiceError> {
+        let job = self.get_job(account, id).await?;
+        if job.description.fields.webhook.is_none() {
+            return Err(ServiceError::invalid(
+                "no_webhook",
+                format!("job {id} has no webhook in its Job Description; submit it again with \"webhook\": \"https://…\""),
+            ));
+        }
+        if !self.store.redeliver(account, id).await? {
+            return Err(ServiceError::Conflict {
+                code: "job_not_finished",
+                message: format!(
+                    "job {id} is {}; its webhook goes out when it ends, so there is nothing to redeliver yet",
+                    job.status
+                ),
+            });
+        }
+        self.webhook_wake.notify_one();
+        self.store
+            .webhook_log(account, id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(id.to_string()))
+    }
+}
+
+/// A job's response JSON: the job, and when it passed the target file in base64 as
+/// `output`. The synchronous API answers it, and webhooks deliver it.
+pub fn job_answer(job: &Job, target: Option<&FileRow>) -> serde_json::Value {
+    use base64::Engine as _;
+    let mut answer = serde_json::to_value(job).unwrap_or_default();
+    if let Some(file) = target.filter(|_| job.status == app::model::JobStatus::Passed) {
+        answer["output"] =
+            serde_json::Value::from(base64::engine::general_purpose::STANDARD.encode(&file.data));
+    }
+    answer
+}
+
+/// An account's webhook secret as the account sees it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WebhookSecret {
+    pub secret: String,
+    /// After a rotation, the previous secret also signs until then.
+    pub previous_valid_until: Option<Timestamp>,
 }
 
 fn new_job_id() -> JobId {

@@ -25,8 +25,20 @@ fn quoted_list(names: &[&str]) -> String {
 /// Checks what can be checked before queueing, so that mistakes fail fast with a 400.
 pub(super) fn validate(description: &JobDescription, file: Option<&Upload>) -> Result<(), ServiceError> {
     let f = &description.fields;
+    if let Some(url) = f.webhook.as_deref() {
+        check_url("webhook", url)?;
+    }
+    if let Some(url) = f.media_path.as_deref() {
+        check_url("media_path", url)?;
+    }
     if description.job_type() == JobType::Transcribe {
-        return Ok(());
+        if f.media_path.is_none() && file.is_none_or(|f| f.data.is_empty()) {
+            return Err(ServiceError::invalid(
+                "missing_media",
+                "a transcribe job needs its audio or video: set media_path to the file's http(s) URL (a pre-signed URL works), or attach the file as the \"source\" field",
+            ));
+        }
+        return check_target(f, &captions::writable_profiles());
     }
     if description.job_type() == JobType::Translate {
         let target = f
@@ -65,27 +77,7 @@ pub(super) fn validate(description: &JobDescription, file: Option<&Upload>) -> R
         }
         Some(_) => {}
     }
-    match f.target_profile.as_deref() {
-        None => {
-            return Err(ServiceError::invalid(
-                "missing_profile",
-                format!(
-                    "config has no target_profile; set it to one of: {}",
-                    quoted_list(&writable)
-                ),
-            ))
-        }
-        Some(p) if !writable.contains(&p) => {
-            return Err(ServiceError::invalid(
-                "unknown_profile",
-                format!(
-                    "target_profile {p:?} is not a profile ccjobs can write; use one of: {}",
-                    quoted_list(&writable)
-                ),
-            ))
-        }
-        Some(_) => {}
-    }
+    check_target(f, &writable)?;
     match file {
         None => Err(ServiceError::invalid(
             "missing_source",
@@ -99,7 +91,7 @@ pub(super) fn validate(description: &JobDescription, file: Option<&Upload>) -> R
     }
 }
 
-pub(super) fn content_type_for(name: &str) -> String {
+pub(crate) fn content_type_for(name: &str) -> String {
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -110,4 +102,45 @@ pub(super) fn content_type_for(name: &str) -> String {
         .map(|f| f.content_type)
         .unwrap_or("application/octet-stream")
         .to_string()
+}
+
+/// The target profile is given and writable.
+fn check_target(f: &app::description::DescriptionFields, writable: &[&str]) -> Result<(), ServiceError> {
+    match f.target_profile.as_deref() {
+        None => {
+            return Err(ServiceError::invalid(
+                "missing_profile",
+                format!(
+                    "config has no target_profile; set it to one of: {}",
+                    quoted_list(writable)
+                ),
+            ))
+        }
+        Some(p) if !writable.contains(&p) => {
+            return Err(ServiceError::invalid(
+                "unknown_profile",
+                format!(
+                    "target_profile {p:?} is not a profile ccjobs can write; use one of: {}",
+                    quoted_list(writable)
+                ),
+            ))
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// A URL field holds an http(s) address (reachability is checked when it is used).
+fn check_url(field: &str, url: &str) -> Result<(), ServiceError> {
+    let invalid = |why: String| {
+        ServiceError::invalid(
+            "invalid_url",
+            format!("{field} {url:?} {why}; give a full http:// or https:// address"),
+        )
+    };
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => Ok(()),
+        Ok(u) => Err(invalid(format!("uses {}: or has no host", u.scheme()))),
+        Err(e) => Err(invalid(format!("is not a valid URL ({e})"))),
+    }
 }

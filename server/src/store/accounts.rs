@@ -26,7 +26,7 @@ pub struct NewAccount<'a> {
     pub name: &'a str,
 }
 
-fn account_id(s: &str) -> StoreResult<AccountId> {
+pub(super) fn account_id(s: &str) -> StoreResult<AccountId> {
     s.parse()
         .map(AccountId)
         .map_err(|_| super::StoreError::Corrupt(format!("account id {s:?} is not a UUID")))

@@ -3,6 +3,7 @@
 //! (it crashed or was killed): queued again, or failed once they used up their attempts.
 
 use super::jobs::{corrupt, insert_file, job_from_row, ClaimedJob, FileRow, Outcome, JOB_COLUMNS};
+use super::webhooks::enqueue_delivery;
 use super::{now_ms, Store, StoreError, StoreResult};
 use app::model::{AccountId, Job, JobId, JobStatus};
 use app::time::Timestamp;
@@ -129,6 +130,7 @@ impl Store {
             data: serde_json::to_vec_pretty(&job).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         };
         insert_file(&mut tx, job.id, "response", &response).await?;
+        enqueue_delivery(&mut tx, claimed.account, &job).await?;
         tx.commit().await?;
         Ok(Some(job))
     }
@@ -177,6 +179,8 @@ impl Store {
                 data: serde_json::to_vec_pretty(&job).unwrap_or_default(),
             };
             insert_file(&mut tx, job.id, "response", &response).await?;
+            let account = super::accounts::account_id(row.get("account_id"))?;
+            enqueue_delivery(&mut tx, account, &job).await?;
         }
         let requeued = sqlx::query(
             "update jobs set status = 'queued', lease_token = null, lease_until = null \

@@ -9,12 +9,14 @@ mod jobs;
 mod leases;
 mod retention;
 mod search;
+mod webhooks;
 
 pub use accounts::{AccountRow, KeyRow, NewAccount};
 pub use export::ExportRow;
 pub use jobs::{ClaimedJob, FileRow, Inserted, NewJob, Outcome};
 pub use leases::Reaped;
 pub use search::Search;
+pub use webhooks::{AttemptEnd, DueDelivery, WebhookSecrets};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

@@ -7,13 +7,15 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
 /// Every REST route that takes a job ID, with each kind of file spelled out.
-const REST: [(&str, &str); 8] = [
+const REST: [(&str, &str); 10] = [
     ("GET", "/jobs/{id}"),
     ("GET", "/jobs/{id}/files/source"),
     ("GET", "/jobs/{id}/files/target"),
     ("GET", "/jobs/{id}/files/response"),
     ("GET", "/jobs/{id}/editor"),
     ("POST", "/jobs/{id}/retry"),
+    ("GET", "/jobs/{id}/webhook"),
+    ("POST", "/jobs/{id}/webhook/redeliver"),
     ("DELETE", "/jobs/{id}"),
     ("DELETE", "/jobs?id={id}"),
 ];

@@ -16,3 +16,4 @@ mod remote;
 mod retention;
 mod sign_in;
 mod translate;
+mod webhooks;

@@ -32,6 +32,10 @@ pub fn config(db: &Path, workers: usize) -> Config {
         translate_url: None,
         translate_api_key: None,
         retry_base_ms: 5000,
+        webhook_first_retry_ms: 5000,
+        transcribe_url: None,
+        transcribe_api_key: None,
+        transcribe_model: "whisper-1".into(),
         editor_url_template: "https://editor.example/workorder?description=".into(),
         limits: ccjobs::config::Limits::default(),
         retention_days: 0,
@@ -71,7 +75,7 @@ impl TestApp {
         let engine = (workers > 0).then(|| {
             let mut config = (*instance.state.config).clone();
             config.retention_days = 0;
-            Engine::start(service.store().clone(), service.wake(), workers, &config)
+            Engine::start(&service, workers, &config)
         });
         let key = match service.store().account_by_name("alice").await.expect("lookup") {
             Some(account) => service.create_api_key(account.id).await.expect("key"),
