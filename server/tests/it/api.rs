@@ -305,25 +305,6 @@ async fn queued_jobs_still_run_after_a_restart() {
     assert_eq!(done["status"], "passed", "{done}");
 }
 
-#[tokio::test]
-async fn jobs_without_an_engine_fail_with_an_explanation() {
-    let app = TestApp::start(1).await;
-    let (status, job) = app
-        .submit(
-            &app.key,
-            r#"{"job_type":"transcribe","target_profile":"WebVTT"}"#,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{job}");
-    let done = app.wait_for_end(&app.key, job["id"].as_str().expect("id")).await;
-    assert_eq!(done["status"], "failed");
-    assert!(done["error"]
-        .as_str()
-        .expect("error")
-        .contains("no speech-to-text engine is configured"));
-}
-
 fn submit_waiting(key: &str, wait: &str, config: &str, file: (&str, &[u8])) -> Request<Body> {
     let (content_type, body) = multipart_body(Some(config), Some(file));
     Request::post(format!("/jobs?wait={wait}"))

@@ -15,5 +15,6 @@ mod openapi;
 mod remote;
 mod retention;
 mod sign_in;
+mod transcribe;
 mod translate;
 mod webhooks;
