@@ -205,6 +205,38 @@ fn build() -> Value {
             "type": "object",
             "required": ["status"],
             "properties": { "status": { "type": "string", "const": "ok" } }
+        },
+        "WebhookLog": {
+            "type": "object",
+            "description": "A job's webhook delivery and every attempt, oldest first.",
+            "required": ["url", "message_id", "state", "attempts"],
+            "properties": {
+                "url": { "type": "string", "format": "uri" },
+                "message_id": { "type": "string", "description": "The webhook-id header, the same on every attempt." },
+                "state": { "type": "string", "enum": ["pending", "delivered", "failed", "stopped"],
+                           "description": "pending: another attempt is scheduled; failed: the schedule is used up or the URL is refused; stopped: the receiver answered 410 Gone." },
+                "next_attempt_at": { "type": ["string", "null"], "format": "date-time" },
+                "attempts": { "type": "array", "items": { "$ref": "#/components/schemas/WebhookAttempt" } }
+            }
+        },
+        "WebhookAttempt": {
+            "type": "object",
+            "required": ["at", "latency_ms"],
+            "properties": {
+                "at": time,
+                "http_status": { "type": ["integer", "null"], "description": "The receiver's answer; null when none came." },
+                "latency_ms": { "type": "integer" },
+                "error": { "type": ["string", "null"], "description": "What went wrong and what to do; null when delivered." }
+            }
+        },
+        "WebhookSecret": {
+            "type": "object",
+            "required": ["secret"],
+            "properties": {
+                "secret": { "type": "string", "description": "whsec_ and base64: the HMAC-SHA256 key is the base64-decoded part." },
+                "previous_valid_until": { "type": ["string", "null"], "format": "date-time",
+                                          "description": "After a rotation, the previous secret also signs (a second v1, signature) until then." }
+            }
         }
     });
 
@@ -290,6 +322,37 @@ fn build() -> Value {
             "post": {
                 "summary": "Submit a job again with its file and Job Description",
                 "responses": merge(json!({ "201": job_response("The new job (retry_of names the old one)."), "404": error("No such job in this account.") }), auth_errors())
+            }
+        },
+        "/jobs/{id}/webhook": {
+            "parameters": [ id_param() ],
+            "get": {
+                "summary": "A job's webhook delivery log",
+                "responses": merge(json!({ "200": webhook_log("The delivery and its attempts."), "404": error("No such job in this account, or it names no webhook or has not ended.") }), auth_errors())
+            }
+        },
+        "/jobs/{id}/webhook/redeliver": {
+            "parameters": [ id_param() ],
+            "post": {
+                "summary": "Send a finished job's webhook again now (with a fresh retry schedule)",
+                "responses": merge(json!({
+                    "200": webhook_log("The delivery, pending again."),
+                    "400": error("The job names no webhook (code no_webhook)."),
+                    "404": error("No such job in this account."),
+                    "409": error("The job has not ended yet (code job_not_finished).")
+                }), auth_errors())
+            }
+        },
+        "/account/webhook-secret": {
+            "get": {
+                "summary": "The account's webhook signing secret",
+                "responses": merge(json!({ "200": webhook_secret("The secret.") }), auth_errors())
+            }
+        },
+        "/account/webhook-secret/rotate": {
+            "post": {
+                "summary": "Replace the webhook signing secret; the previous one keeps signing for 24 hours",
+                "responses": merge(json!({ "200": webhook_secret("The new secret.") }), auth_errors())
             }
         },
         "/jobs/{id}/files/{kind}": {
@@ -384,8 +447,33 @@ fn build() -> Value {
             },
             "schemas": schemas
         },
-        "paths": paths
+        "paths": paths,
+        "webhooks": {
+            "jobEnded": {
+                "post": {
+                    "summary": "A job named this URL in its Job Description's webhook, and ended (passed or failed)",
+                    "description": "Standard Webhooks: headers webhook-id (the same on every attempt), webhook-timestamp (Unix seconds) and webhook-signature (space-separated `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` under the account's secret). Answer 2xx once you have it; anything else (or no answer within 15 s) is retried after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 24 h, never sooner than your Retry-After. 410 Gone stops the retries. Redirects are not followed.",
+                    "parameters": [
+                        { "name": "webhook-id", "in": "header", "required": true, "schema": { "type": "string" } },
+                        { "name": "webhook-timestamp", "in": "header", "required": true, "schema": { "type": "string" } },
+                        { "name": "webhook-signature", "in": "header", "required": true, "schema": { "type": "string" } }
+                    ],
+                    "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/SyncJob" } } } },
+                    "responses": { "2XX": { "description": "Received." }, "410": { "description": "Stop sending." } }
+                }
+            }
+        }
     })
+}
+
+fn webhook_log(description: &str) -> Value {
+    json!({ "description": description,
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookLog" } } } })
+}
+
+fn webhook_secret(description: &str) -> Value {
+    json!({ "description": description,
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/WebhookSecret" } } } })
 }
 
 fn merge_params(a: Value, b: Value) -> Value {

@@ -140,6 +140,9 @@ async fn real_answers_have_exactly_the_described_properties() {
         keys(&doc["components"]["schemas"]["Profiles"]["properties"]["profiles"]["items"]["properties"])
     );
 
+    let (_, secret) = app.get(&app.key, "/account/webhook-secret").await;
+    assert_eq!(keys(&secret), schema_properties(&doc, "WebhookSecret"));
+
     let (status, error) = app.get("ccj_not_a_key", "/jobs").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(keys(&error), schema_properties(&doc, "Error"));

@@ -241,6 +241,18 @@ async fn a_finished_job_posts_its_signed_answer_to_the_webhook() {
     assert_eq!(String::from_utf8(output).expect("utf-8"), VTT);
 
     let log = log_until(&app, &id, Duration::from_secs(5), |l| l["state"] == "delivered").await;
+    let (_, doc) = app.get(&app.key, "/openapi.json").await;
+    let described = |name: &str| -> Vec<String> {
+        let mut keys: Vec<String> = doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        keys.sort();
+        keys
+    };
+    let mut got: Vec<String> = log.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    got.sort();
+    assert_eq!(got, described("WebhookLog"), "the log is as /openapi.json describes it");
     assert_eq!(log["url"], receiver.url.as_str());
     assert_eq!(log["message_id"], header("webhook-id").as_str());
     let attempts = attempts(&log);
