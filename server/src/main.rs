@@ -45,6 +45,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the account's webhook signing secret (whsec_…); --rotate makes a new one
+    /// (the previous one keeps signing for 24 hours).
+    WebhookSecret {
+        #[command(flatten)]
+        connection: Connection,
+        #[arg(long)]
+        rotate: bool,
+    },
     /// Manage accounts and their API keys (against the database directly).
     #[command(subcommand)]
     Account(AccountCommand),
@@ -105,6 +113,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Submit { connection, args } => cli::submit(&connection, args).await,
         Command::Jobs { connection, command } => cli::jobs(&connection, command).await,
         Command::Profiles { connection, json } => cli::profiles(&connection, json).await,
+        Command::WebhookSecret { connection, rotate } => cli::webhook_secret(&connection, rotate).await,
         command => {
             if let Err(e) = admin(command).await {
                 // The message and its causes on one line, not a debug dump.
@@ -124,7 +133,10 @@ async fn main() -> anyhow::Result<()> {
 /// The commands that run the server or work on its database directly.
 async fn admin(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Submit { .. } | Command::Jobs { .. } | Command::Profiles { .. } => {
+        Command::Submit { .. }
+        | Command::Jobs { .. }
+        | Command::Profiles { .. }
+        | Command::WebhookSecret { .. } => {
             Err(CliError::Usage("not an administration command".into()).into())
         }
         Command::Serve(config) => serve(config).await,

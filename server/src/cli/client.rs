@@ -1,7 +1,7 @@
 //! The CLI's HTTP client: the REST API over reqwest, errors turned into what a user can act on.
 
 use super::CliError;
-use app::model::Job;
+use app::model::{Job, WebhookLog};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -124,6 +124,25 @@ impl Client {
     pub async fn retry(&self, id: &str) -> Result<Job, CliError> {
         self.json(self.request(Method::POST, &format!("/jobs/{}/retry", encode(id)))?)
             .await
+    }
+
+    pub async fn webhook_log(&self, id: &str) -> Result<WebhookLog, CliError> {
+        self.json(self.request(Method::GET, &format!("/jobs/{}/webhook", encode(id)))?)
+            .await
+    }
+
+    pub async fn redeliver(&self, id: &str) -> Result<WebhookLog, CliError> {
+        self.json(self.request(Method::POST, &format!("/jobs/{}/webhook/redeliver", encode(id)))?)
+            .await
+    }
+
+    /// The account's webhook secret; a new one first with `rotate`.
+    pub async fn webhook_secret(&self, rotate: bool) -> Result<Value, CliError> {
+        let request = match rotate {
+            true => self.request(Method::POST, "/account/webhook-secret/rotate")?,
+            false => self.request(Method::GET, "/account/webhook-secret")?,
+        };
+        self.json(request).await
     }
 
     pub async fn delete(&self, id: &str) -> Result<(), CliError> {

@@ -154,6 +154,16 @@ pub enum JobsCommand {
     Retry { id: String },
     /// Deletes a job and its files.
     Delete { id: String },
+    /// Shows a job's webhook deliveries: state, and every attempt with its answer.
+    Webhook {
+        id: String,
+        /// Sends the webhook again now, then shows the log.
+        #[arg(long)]
+        redeliver: bool,
+        /// Prints the server's JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Exports every job that matches the filters as CSV.
     Export {
         #[command(flatten)]
@@ -407,6 +417,18 @@ pub async fn jobs(connection: &Connection, command: JobsCommand) -> Result<(), C
             println!("job {} retried as job {} ({})", id.trim(), job.id, job.status);
             Ok(())
         }
+        JobsCommand::Webhook { id, redeliver, json } => {
+            let log = match redeliver {
+                true => client.redeliver(&id).await?,
+                false => client.webhook_log(&id).await?,
+            };
+            if json {
+                print_json(&serde_json::to_value(&log).unwrap_or_default());
+            } else {
+                print!("{}", webhook_log_text(&log));
+            }
+            Ok(())
+        }
         JobsCommand::Delete { id } => {
             client.delete(&id).await?;
             println!("deleted job {}", id.trim());
@@ -472,6 +494,41 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// A time as the tables show it: `2026-12-05 00:15:10`, UTC.
+/// Prints the account's webhook signing secret; a new one first with `rotate`.
+pub async fn webhook_secret(connection: &Connection, rotate: bool) -> Result<(), CliError> {
+    let answer = connection.client()?.webhook_secret(rotate).await?;
+    println!("{}", answer["secret"].as_str().unwrap_or_default());
+    if let Some(until) = answer["previous_valid_until"].as_str() {
+        eprintln!("the previous secret also signs until {until}");
+    }
+    Ok(())
+}
+
+/// A webhook log as people read it: where, how it stands, and each attempt.
+fn webhook_log_text(log: &app::model::WebhookLog) -> String {
+    let mut text = format!("webhook {} ({}): {}", log.url, log.message_id, log.state);
+    if let Some(at) = log.next_attempt_at {
+        text.push_str(&format!(", next attempt {}", utc(at.0)));
+    }
+    text.push('\n');
+    let mut rows = vec![[
+        "ATTEMPTED".to_string(),
+        "HTTP".into(),
+        "LATENCY".into(),
+        "ERROR".into(),
+    ]];
+    rows.extend(log.attempts.iter().map(|a| {
+        [
+            utc(a.at.0),
+            a.http_status.map_or("—".into(), |s| s.to_string()),
+            format!("{} ms", a.latency_ms),
+            a.error.clone().unwrap_or_default(),
+        ]
+    }));
+    text.push_str(&table(&rows));
+    text
+}
+
 pub fn utc(ms: i64) -> String {
     app::time::Timestamp(ms)
         .to_display_utc()

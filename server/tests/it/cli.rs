@@ -377,3 +377,55 @@ fn a_url_source_is_downloaded_and_submitted() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("HTTP 403"), "{}", stderr(&out));
 }
+
+#[test]
+fn webhook_secret_and_delivery_log_from_the_cli() {
+    let server = Served::start();
+    let out = server.run(&["webhook-secret"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let first = stdout(&out).trim().to_string();
+    assert!(first.starts_with("whsec_"), "{first}");
+    let out = server.run(&["webhook-secret", "--rotate"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let second = stdout(&out).trim().to_string();
+    assert!(second.starts_with("whsec_") && second != first, "{second}");
+    assert!(
+        stderr(&out).contains("previous secret also signs until"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A webhook on the loopback address: refused by the server's default outbound guard,
+    // and the log says so.
+    server.write("a.srt", SRT);
+    let out = server.run(&submit_args(
+        "a.srt",
+        &["--set", "webhook=http://127.0.0.1:9/hook", "--wait", "--json"],
+    ));
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let id = json(&out)["id"].as_str().expect("id").to_string();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let log = loop {
+        let out = server.run(&["jobs", "webhook", &id]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        if stdout(&out).contains(": failed") || std::time::Instant::now() > deadline {
+            break stdout(&out);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(log.starts_with("webhook http://127.0.0.1:9/hook (msg_"), "{log}");
+    assert!(
+        log.contains(": failed") && log.contains("ATTEMPTED") && log.contains("internal address"),
+        "{log}"
+    );
+
+    // Redeliver, and a job without a webhook: the server's message, exit code 2.
+    let out = server.run(&["jobs", "webhook", &id, "--redeliver", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["state"], "pending");
+    let out = server.run(&submit_args("a.srt", &["--wait", "--json"]));
+    let plain = json(&out)["id"].as_str().expect("id").to_string();
+    let out = server.run(&["jobs", "webhook", &plain, "--redeliver"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("has no webhook"), "{}", stderr(&out));
+}

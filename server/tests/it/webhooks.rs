@@ -250,9 +250,16 @@ async fn a_finished_job_posts_its_signed_answer_to_the_webhook() {
         keys.sort();
         keys
     };
-    let mut got: Vec<String> = log.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let mut got: Vec<String> = log
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
     got.sort();
-    assert_eq!(got, described("WebhookLog"), "the log is as /openapi.json describes it");
+    assert_eq!(
+        got,
+        described("WebhookLog"),
+        "the log is as /openapi.json describes it"
+    );
     assert_eq!(log["url"], receiver.url.as_str());
     assert_eq!(log["message_id"], header("webhook-id").as_str());
     let attempts = attempts(&log);
