@@ -61,12 +61,13 @@ build_site() {
   ensure_wasm_target
   ensure_wasm_bindgen
   mkdir -p "$SITE/pkg"
-  # Two bundles: the dashboard's leaves the API Playground out, so the first load stays
-  # small; the Playground page loads its own (app/src/lib.rs, bundle_for_page).
+  # Two bundles: the dashboard's carries only the dashboard (and sign-in), so the first
+  # load stays small; the job detail view, the API Playground and the settings load the
+  # full one (app/src/lib.rs, bundle_for_page).
   say "building the WASM frontend (dashboard bundle)"
   build_bundle "" ccjobs
-  say "building the WASM frontend (Playground bundle)"
-  build_bundle playground ccjobs-playground
+  say "building the WASM frontend (full bundle)"
+  build_bundle full ccjobs-full
   cp style/main.css "$SITE/pkg/ccjobs.css"
   cp -R public/. "$SITE/"
   node scripts/precompress.js "$SITE/pkg"

@@ -8,7 +8,7 @@ cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 ensure_wasm_target
 cargo clippy -p frontend --lib --target wasm32-unknown-unknown -- -D warnings
-cargo clippy -p frontend --lib --target wasm32-unknown-unknown --features playground -- -D warnings
+cargo clippy -p frontend --lib --target wasm32-unknown-unknown --features full -- -D warnings
 
 build_site
 say "checking bundle sizes against their recorded budget"

@@ -50,6 +50,8 @@ pub struct JobDetail {
     pub retried_as: Vec<crate::model::JobId>,
     /// The Job Description, pretty-printed by the server (the bundle carries no JSON writer).
     pub description_json: String,
+    /// Its webhook deliveries, when it names a webhook and has ended.
+    pub webhook: Option<crate::model::WebhookLog>,
 }
 
 /// One job in full, pretty-printed: what `GET /jobs/{id}` answers (the JSON dialog shows
@@ -70,11 +72,31 @@ pub async fn get_job_detail(id: String) -> Result<JobDetail, ApiError> {
     let retried_as = service.retried_as(account, id).await?;
     let description_json = serde_json::to_string_pretty(job.description.value())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let webhook = service.webhook_log(account, id).await?;
     Ok(JobDetail {
         job,
         retried_as,
         description_json,
+        webhook,
     })
+}
+
+/// The same service method as `POST /jobs/{id}/webhook/redeliver`.
+#[server(endpoint = "redeliver_webhook")]
+pub async fn redeliver_webhook(id: String) -> Result<crate::model::WebhookLog, ApiError> {
+    let (service, account) = ssr::caller().await?;
+    service.redeliver_webhook(account, ssr::parse_job_id(&id)?).await
+}
+
+/// The account's webhook secret (`GET /account/webhook-secret`), or a new one when
+/// `rotate` (`POST /account/webhook-secret/rotate`).
+#[server(endpoint = "webhook_secret")]
+pub async fn webhook_secret(rotate: bool) -> Result<crate::model::WebhookSecret, ApiError> {
+    let (service, account) = ssr::caller().await?;
+    match rotate {
+        true => service.rotate_webhook_secret(account).await,
+        false => service.webhook_secret(account).await,
+    }
 }
 
 /// The profiles for the Playground's pickers (signed-in users only, like the page).

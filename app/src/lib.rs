@@ -46,13 +46,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The Playground page loads its own bundle (`<output-name>-playground`); every other page
-/// the dashboard's, which leaves the Playground out and stays small.
+/// The dashboard and sign-in pages load the dashboard's bundle, which carries nothing
+/// else and stays small; every other page (job detail, API Playground, settings) the full
+/// bundle (`<output-name>-full`).
 #[cfg(feature = "ssr")]
 fn bundle_for_page(mut options: LeptosOptions) -> LeptosOptions {
     let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
-    if path.is_some_and(|p| p == "/playground" || p.starts_with("/playground/")) {
-        options.output_name = format!("{}-playground", options.output_name).into();
+    if path.is_some_and(|p| !matches!(p.as_str(), "/" | "/sign-in")) {
+        options.output_name = format!("{}-full", options.output_name).into();
     }
     options
 }
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
                 <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
                 <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
+                <Route path=StaticSegment("settings") view=|| SyncHydrated(view! { <pages::Settings/> }) ssr=SsrMode::Async/>
                 <Route
                     path=(StaticSegment("jobs"), ParamSegment("id"))
                     view=|| SyncHydrated(view! { <pages::JobDetailPage/> })

@@ -117,6 +117,15 @@ pub struct WebhookLog {
     pub attempts: Vec<WebhookAttempt>,
 }
 
+/// An account's webhook signing secret, as the account sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSecret {
+    /// `whsec_` and base64: the HMAC-SHA256 key is the base64-decoded part.
+    pub secret: String,
+    /// After a rotation, the previous secret also signs until then.
+    pub previous_valid_until: Option<Timestamp>,
+}
+
 /// One try at delivering a webhook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookAttempt {

@@ -3,7 +3,7 @@
 
 use crate::api::ApiError;
 use crate::filter::{JobFilter, PageRequest};
-use crate::model::{AccountId, Job, JobId, JobPage, ProfileInfo};
+use crate::model::{AccountId, Job, JobId, JobPage, ProfileInfo, WebhookLog, WebhookSecret};
 use std::sync::Arc;
 
 /// What the dashboard needs from the job backend. Every method is scoped to an account:
@@ -23,6 +23,14 @@ pub trait JobService: Send + Sync + 'static {
     async fn delete_job(&self, account: AccountId, id: JobId) -> Result<(), ApiError>;
     /// The jobs that retried this one ("Retried as").
     async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError>;
+    /// A job's webhook deliveries; `None` when it names no webhook or has not ended.
+    async fn webhook_log(&self, account: AccountId, id: JobId) -> Result<Option<WebhookLog>, ApiError>;
+    /// Sends a finished job's webhook again now.
+    async fn redeliver_webhook(&self, account: AccountId, id: JobId) -> Result<WebhookLog, ApiError>;
+    /// The account's webhook signing secret.
+    async fn webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ApiError>;
+    /// A new webhook signing secret (the previous one keeps signing for a day).
+    async fn rotate_webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ApiError>;
     /// The caption profiles this server reads and writes.
     fn profiles(&self) -> Vec<ProfileInfo>;
 }

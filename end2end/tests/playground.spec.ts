@@ -68,7 +68,7 @@ test('a refused submission explains itself and keeps what was typed', async ({ p
   // The server refuses to fetch from an internal address (the outbound guard).
   await page.getByLabel('or source URL').fill('http://127.0.0.1:9/episode.srt');
   await page.getByRole('button', { name: 'Submit' }).click();
-  await expect(page.getByRole('region', { name: 'Response' }).getByRole('alert')).toContainText('an internal address ccjobs does not fetch from');
+  await expect(page.getByRole('region', { name: 'Response' }).getByRole('alert')).toContainText('an internal address ccjobs does not connect to');
   await expect(editor).toHaveValue(/"customer_ref": "PO-77"/);
   await expect(page.getByLabel('or source URL')).toHaveValue('http://127.0.0.1:9/episode.srt');
 });
@@ -88,5 +88,5 @@ test('the dashboard loads its own bundle and the Playground its own', async ({ p
   await page.getByRole('link', { name: 'API Playground' }).click();
   await expect(page).toHaveURL(/\/playground$/);
   await waitForHydration(page);
-  expect(wasm).toEqual(['/pkg/ccjobs-playground.wasm']);
+  expect(wasm).toEqual(['/pkg/ccjobs-full.wasm']);
 });

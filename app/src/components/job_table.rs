@@ -39,7 +39,7 @@ fn JobRow(job: JobSummary, on_change: Callback<JobChange>) -> impl IntoView {
     let error_title = job.error_summary.clone().unwrap_or_default();
     view! {
         <tr data-job-id=id.to_string()>
-            <td class="mono"><a href=format!("/jobs/{id}")>{id.to_string()}</a></td>
+            <td class="mono"><a href=format!("/jobs/{id}") rel="external">{id.to_string()}</a></td>
             <td><LocalTime at=job.created_at/></td>
             <td>{job.job_type.as_str()}</td>
             <td>{or_dash(job.source_profile)}</td>

@@ -2,10 +2,10 @@
 //! next to the Job Description that caused it, retry lineage, and the same actions.
 
 use super::{sign_in_path, TopBar};
-use crate::api::{get_job_detail, ApiError, JobDetail};
+use crate::api::{get_job_detail, redeliver_webhook, ApiError, JobDetail};
 use crate::components::{ConfirmDelete, Dialogs, JobActions, JobChange, JsonDialog, LocalTime, StatusBadge};
 use crate::erased::{Erase, SyncHydrated};
-use crate::model::JobStatus;
+use crate::model::{JobId, JobStatus, WebhookLog};
 use crate::time::Timestamp;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -46,7 +46,10 @@ pub fn JobDetailPage() -> impl IntoView {
             {move || action_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
             <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading job…"</p> })>
                 {move || detail.get().map(|result| match result {
-                    Ok(detail) => view! { <JobView detail on_change/> }.erase(),
+                    Ok(detail) => {
+                        let refresh = Callback::new(move |()| set_refreshes.update(|n| *n += 1));
+                        view! { <JobView detail on_change refresh/> }.erase()
+                    }
                     Err(ApiError::Unauthorized) => view! {
                         <Redirect path=sign_in_path(&location.pathname.get_untracked(), &location.search.get_untracked())/>
                     }.erase(),
@@ -76,11 +79,12 @@ fn optional_time(t: Option<Timestamp>) -> AnyView {
 }
 
 #[component]
-fn JobView(detail: JobDetail, on_change: Callback<JobChange>) -> impl IntoView {
+fn JobView(detail: JobDetail, on_change: Callback<JobChange>, refresh: Callback<()>) -> impl IntoView {
     let JobDetail {
         job,
         retried_as,
         description_json: description,
+        webhook,
     } = detail;
     let id = job.id;
     let duration = job
@@ -139,9 +143,63 @@ fn JobView(detail: JobDetail, on_change: Callback<JobChange>) -> impl IntoView {
                 <ul>{job.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}</ul>
             </section>
         })}
+        {webhook.map(|log| view! { <WebhookSection id log refresh/> })}
         <section aria-labelledby="description-title">
             <h2 id="description-title">"Job Description"</h2>
             <pre class="json" tabindex="0">{description}</pre>
+        </section>
+    }
+}
+
+/// The job's webhook: where it goes, how delivery stands, every attempt, and Redeliver.
+#[component]
+fn WebhookSection(id: JobId, log: WebhookLog, refresh: Callback<()>) -> impl IntoView {
+    let sending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let redeliver = move |_| {
+        sending.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let result = redeliver_webhook(id.to_string()).await;
+            sending.set(false);
+            match result {
+                // Shows it pending now, and the attempt's outcome a moment later.
+                Ok(_) => {
+                    refresh.run(());
+                    set_timeout(move || refresh.run(()), std::time::Duration::from_millis(1500));
+                }
+                Err(e) => problem.set(Some(e.to_string())),
+            }
+        });
+    };
+    let state = log.state.as_str();
+    view! {
+        <section aria-labelledby="webhook-title" class="webhook">
+            <h2 id="webhook-title">"Webhook"</h2>
+            <p>
+                <code class="mono">{log.url}</code>" — "
+                <strong data-state=state>{state}</strong>
+                {log.next_attempt_at.map(|at| view! { ", next attempt " <LocalTime at/> })}
+                " "
+                <button type="button" on:click=redeliver disabled=move || sending.get()>
+                    {move || if sending.get() { "Redelivering…" } else { "Redeliver" }}
+                </button>
+            </p>
+            {move || problem.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
+            <table>
+                <caption>"Delivery attempts (webhook-id " <code class="mono">{log.message_id}</code> ")"</caption>
+                <thead><tr><th>"Attempted"</th><th>"HTTP status"</th><th>"Latency"</th><th>"Error"</th></tr></thead>
+                <tbody>
+                    {log.attempts.into_iter().map(|a| view! {
+                        <tr>
+                            <td><LocalTime at=a.at/></td>
+                            <td>{a.http_status.map_or("—".to_string(), |s| s.to_string())}</td>
+                            <td>{duration_text(i64::from(a.latency_ms))}</td>
+                            <td>{a.error.unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }

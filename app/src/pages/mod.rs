@@ -1,17 +1,23 @@
 //! One module per page.
 
 mod dashboard;
+#[cfg(feature = "full")]
 mod job_detail;
 mod not_found;
-#[cfg(feature = "playground")]
+#[cfg(feature = "full")]
 mod playground;
+#[cfg(feature = "full")]
+mod settings;
 mod sign_in;
 
 pub use dashboard::Dashboard;
+#[cfg(feature = "full")]
 pub use job_detail::JobDetailPage;
 pub use not_found::NotFound;
-#[cfg(feature = "playground")]
+#[cfg(feature = "full")]
 pub use playground::Playground;
+#[cfg(feature = "full")]
+pub use settings::Settings;
 pub use sign_in::SignIn;
 
 use leptos::prelude::*;
@@ -26,6 +32,7 @@ pub fn TopBar() -> impl IntoView {
                 <a href="/">"Jobs"</a>
                 // A full page load: the Playground comes with its own bundle.
                 <a href="/playground" rel="external">"API Playground"</a>
+                <a href="/settings" rel="external">"Settings"</a>
             </nav>
             <form method="post" action="/auth/sign-out">
                 <button type="submit" class="link">"Sign out"</button>
@@ -45,11 +52,33 @@ pub fn sign_in_path(path: &str, search: &str) -> String {
     format!("/sign-in?next={next}")
 }
 
-/// In the dashboard's bundle, which leaves the Playground out: reloads the page so that the
-/// server sends the Playground with its own bundle.
-#[cfg(not(feature = "playground"))]
-#[component]
-pub fn Playground() -> impl IntoView {
-    Effect::new(move |_| crate::browser::reload());
-    view! { <p class="muted" role="status">"Loading the API Playground…"</p> }
+/// The pages of the full bundle, as the dashboard's bundle has them: a reload, so that the
+/// server sends the page with the full bundle. Links to them are full loads
+/// (`rel="external"`), so this shows only on client-side navigation.
+#[cfg(not(feature = "full"))]
+mod elsewhere {
+    use leptos::prelude::*;
+
+    #[component]
+    fn Reload() -> impl IntoView {
+        Effect::new(move |_| crate::browser::reload());
+        view! { <p class="muted" role="status">"Loading…"</p> }
+    }
+
+    #[component]
+    pub fn Playground() -> impl IntoView {
+        view! { <Reload/> }
+    }
+
+    #[component]
+    pub fn JobDetailPage() -> impl IntoView {
+        view! { <Reload/> }
+    }
+
+    #[component]
+    pub fn Settings() -> impl IntoView {
+        view! { <Reload/> }
+    }
 }
+#[cfg(not(feature = "full"))]
+pub use elsewhere::{JobDetailPage, Playground, Settings};

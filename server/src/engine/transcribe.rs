@@ -6,8 +6,9 @@
 //!
 //! Caption rules (each can be set in `transcribe_options`): at most `max_line_length`
 //! characters per line (42) and `max_lines` lines per caption (2), at most `max_duration_ms`
-//! on screen (7,000 ms), at least `min_duration_ms` (1,000 ms) when the gap to the next
-//! caption allows; a sentence's end closes a caption.
+//! on screen (7,000 ms), at least `min_duration_ms` (1,000 ms) and long enough to read at
+//! `max_chars_per_second` (20) when the gap to the next caption allows; a sentence's end
+//! closes a caption. Captions that still read too fast are counted in a warning.
 //!
 //! An unreachable, busy (429) or failing (5xx) service, or a media URL that times out, is
 //! transient: the job is tried again later. A refusal is permanent and says why.
@@ -44,6 +45,7 @@ pub struct Rules {
     pub max_lines: usize,
     pub max_duration_ms: i64,
     pub min_duration_ms: i64,
+    pub max_chars_per_second: i64,
 }
 
 impl Default for Rules {
@@ -53,6 +55,7 @@ impl Default for Rules {
             max_lines: 2,
             max_duration_ms: 7_000,
             min_duration_ms: 1_000,
+            max_chars_per_second: 20,
         }
     }
 }
@@ -85,6 +88,9 @@ impl Rules {
         }
         if let Some(n) = number("min_duration_ms", 0, 10_000)? {
             rules.min_duration_ms = n as i64;
+        }
+        if let Some(n) = number("max_chars_per_second", 5, 50)? {
+            rules.max_chars_per_second = n as i64;
         }
         Ok(rules)
     }
@@ -324,11 +330,13 @@ fn captions(groups: &[Vec<Word>], rules: &Rules) -> Vec<Cue> {
             cues.push(cue(&chunk, rules));
         }
     }
-    // At least the minimum time on screen, as far as the next caption allows; never overlapping.
+    // At least the minimum time on screen and the time to read it, as far as the next
+    // caption allows; never overlapping.
     for i in 0..cues.len() {
         let next_start = cues.get(i + 1).map(|c| c.start_ms);
         let cue = &mut cues[i];
-        let wanted = cue.end_ms.max(cue.start_ms + rules.min_duration_ms);
+        let reading = reading_ms(cue, rules).min(rules.max_duration_ms);
+        let wanted = cue.end_ms.max(cue.start_ms + rules.min_duration_ms.max(reading));
         cue.end_ms = next_start.map_or(wanted, |n| wanted.min(n.max(cue.end_ms)));
         if let Some(n) = next_start {
             cue.end_ms = cue.end_ms.min(n).max(cue.start_ms);
@@ -336,6 +344,12 @@ fn captions(groups: &[Vec<Word>], rules: &Rules) -> Vec<Cue> {
     }
     cues.retain(|c| c.end_ms > c.start_ms);
     cues
+}
+
+/// The time a caption takes to read at the rules' rate.
+fn reading_ms(cue: &Cue, rules: &Rules) -> i64 {
+    let chars: usize = cue.lines.iter().map(|l| l.chars().count()).sum();
+    chars as i64 * 1000 / rules.max_chars_per_second.max(1)
 }
 
 fn cue(words: &[Word], rules: &Rules) -> Cue {
@@ -412,6 +426,17 @@ pub async fn run(
     };
     let cues = captions(&groups, &rules);
     let mut warnings = Vec::new();
+    let fast = cues
+        .iter()
+        .filter(|c| c.end_ms - c.start_ms < reading_ms(c, &rules))
+        .count();
+    if fast > 0 {
+        warnings.push(format!(
+            "{fast} of {} captions read faster than {} characters per second (the speech is fast, and the next caption follows at once); edit them, or raise transcribe_options.max_chars_per_second",
+            cues.len(),
+            rules.max_chars_per_second
+        ));
+    }
     if cues.is_empty() {
         warnings.push(
             "the speech-to-text service heard no speech in the media; the captions are empty".to_string(),
@@ -481,6 +506,24 @@ mod tests {
         // Stretched to the minimum second on screen: the next caption starts later.
         assert_eq!(cues[0].end_ms, 1_000);
         assert_eq!((cues[1].start_ms, cues[1].end_ms), (2_000, 3_000));
+    }
+
+    #[test]
+    fn captions_stay_up_long_enough_to_read_when_the_gap_allows() {
+        // 37 characters spoken in 0.5 s, then silence: held for 37 / 20 = 1.85 s.
+        let answer = json!({ "segments": [
+            { "start": 0.0, "end": 0.5, "text": "Quickly said, but long enough to read" },
+            { "start": 10.0, "end": 10.3, "text": "Next." }
+        ] });
+        let cues = captions(&timed_words(&answer).unwrap_or_default(), &Rules::default());
+        assert_eq!((cues[0].start_ms, cues[0].end_ms), (0, 1_850));
+        // No gap: the caption cannot be held, and stops where the next starts.
+        let answer = json!({ "segments": [
+            { "start": 0.0, "end": 0.5, "text": "Quickly said, but long enough to read" },
+            { "start": 0.6, "end": 1.0, "text": "Next." }
+        ] });
+        let cues = captions(&timed_words(&answer).unwrap_or_default(), &Rules::default());
+        assert_eq!((cues[0].start_ms, cues[0].end_ms), (0, 600));
     }
 
     #[test]

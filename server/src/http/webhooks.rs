@@ -5,8 +5,7 @@ use super::auth::Caller;
 use super::error::AppError;
 use super::jobs::parse_id;
 use super::AppState;
-use crate::service::WebhookSecret;
-use app::model::WebhookLog;
+use app::model::{WebhookLog, WebhookSecret};
 use axum::extract::{Path, State};
 use axum::response::Json;
 

@@ -16,7 +16,7 @@ use crate::store::{FileRow, Inserted, NewJob, Store, StoreError};
 use crate::tokens::random_token;
 use app::description::JobDescription;
 use app::filter::{JobFilter, PageRequest};
-use app::model::{AccountId, Job, JobId, JobPage, JobSource, WebhookLog};
+use app::model::{AccountId, Job, JobId, JobPage, JobSource, WebhookLog, WebhookSecret};
 use app::time::Timestamp;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -308,14 +308,6 @@ pub fn job_answer(job: &Job, target: Option<&FileRow>) -> serde_json::Value {
             serde_json::Value::from(base64::engine::general_purpose::STANDARD.encode(&file.data));
     }
     answer
-}
-
-/// An account's webhook secret as the account sees it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct WebhookSecret {
-    pub secret: String,
-    /// After a rotation, the previous secret also signs until then.
-    pub previous_valid_until: Option<Timestamp>,
 }
 
 fn new_job_id() -> JobId {

@@ -3,7 +3,7 @@
 use super::{Service, ServiceError};
 use app::api::ApiError;
 use app::filter::{JobFilter, PageRequest};
-use app::model::{AccountId, Job, JobId, JobPage, ProfileInfo};
+use app::model::{AccountId, Job, JobId, JobPage, ProfileInfo, WebhookLog, WebhookSecret};
 
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
@@ -50,6 +50,22 @@ impl app::port::JobService for Service {
 
     async fn retried_as(&self, account: AccountId, id: JobId) -> Result<Vec<JobId>, ApiError> {
         Ok(Service::retried_as(self, account, id).await?)
+    }
+
+    async fn webhook_log(&self, account: AccountId, id: JobId) -> Result<Option<WebhookLog>, ApiError> {
+        Ok(Service::webhook_log(self, account, id).await?)
+    }
+
+    async fn redeliver_webhook(&self, account: AccountId, id: JobId) -> Result<WebhookLog, ApiError> {
+        Ok(Service::redeliver_webhook(self, account, id).await?)
+    }
+
+    async fn webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ApiError> {
+        Ok(Service::webhook_secret(self, account).await?)
+    }
+
+    async fn rotate_webhook_secret(&self, account: AccountId) -> Result<WebhookSecret, ApiError> {
+        Ok(Service::rotate_webhook_secret(self, account).await?)
     }
 
     fn profiles(&self) -> Vec<ProfileInfo> {

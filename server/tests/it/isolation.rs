@@ -50,7 +50,13 @@ async fn every_route_and_server_function_hides_other_accounts_jobs() {
             );
         }
     }
-    for function in ["get_job", "get_job_detail", "retry_job", "delete_job"] {
+    for function in [
+        "get_job",
+        "get_job_detail",
+        "retry_job",
+        "delete_job",
+        "redeliver_webhook",
+    ] {
         let request = Request::post(format!("/api/{function}"))
             .header(header::COOKIE, &bob_cookie)
             .header("sec-fetch-site", "same-origin")

@@ -117,7 +117,7 @@ async fn internal_addresses_are_refused_by_default() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
         let message = body["error"]["message"].as_str().unwrap_or_default();
         assert!(
-            message.contains("an internal address ccjobs does not fetch from"),
+            message.contains("an internal address ccjobs does not connect to"),
             "{url}: {message}"
         );
         assert!(message.contains("CCJOBS_ALLOW_PRIVATE_URLS"), "{message}");

@@ -505,3 +505,26 @@ async fn webhook_mistakes_are_refused_with_a_clear_error() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "no_webhook");
 }
+
+#[tokio::test]
+async fn a_pending_delivery_survives_a_restart() {
+    let receiver = Receiver::start(vec![answer(503), answer(200)]).await;
+    // The first attempt fails; the retry is due in a second, after the restart.
+    let app = app_for_receiver(1000).await;
+    let id = submit_with_webhook(&app, &receiver.url).await;
+    app.wait_for_end(&app.key, &id).await;
+    log_until(&app, &id, Duration::from_secs(5), |l| attempts(l).len() == 1).await;
+    let dir = app.stop().await;
+
+    let app = TestApp::open_with(dir, 1, |c| {
+        c.allow_private_urls = true;
+        c.webhook_first_retry_ms = 1000;
+    })
+    .await;
+    let log = log_until(&app, &id, Duration::from_secs(10), |l| l["state"] == "delivered").await;
+    let statuses: Vec<_> = attempts(&log).iter().map(|a| a["http_status"].clone()).collect();
+    assert_eq!(statuses, [503, 200].map(Value::from).to_vec(), "{log}");
+    let got = receiver.received();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].headers["webhook-id"], got[1].headers["webhook-id"]);
+}
