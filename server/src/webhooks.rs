@@ -93,18 +93,6 @@ pub fn next_wait(first_wait_ms: u64, failures: u32, retry_after: Option<Duration
     Some(Duration::from_millis(wait as u64).max(floor))
 }
 
-/// `Retry-After` in seconds or as an HTTP date.
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    match value.parse::<u64>() {
-        Ok(seconds) => Some(Duration::from_secs(seconds)),
-        Err(_) => httpdate::parse_http_date(value)
-            .ok()?
-            .duration_since(std::time::SystemTime::now())
-            .ok(),
-    }
-}
-
 /// What the delivery senders need.
 #[derive(Clone)]
 pub struct Deliverer {
@@ -140,13 +128,7 @@ impl Deliverer {
                         tracing::error!(%job, error = %e, "could not record a webhook attempt");
                     }
                 }
-                Ok(None) => {
-                    tokio::select! {
-                        _ = wake.notified() => {}
-                        _ = tokio::time::sleep(IDLE_POLL) => {}
-                        _ = stopped.changed() => {}
-                    }
-                }
+                Ok(None) => crate::engine::idle(&wake, &mut stopped, IDLE_POLL).await,
                 Err(e) => {
                     tracing::error!(error = %e, "cannot read webhook deliveries; retrying");
                     tokio::time::sleep(IDLE_POLL).await;
@@ -253,7 +235,7 @@ impl Deliverer {
         if status.as_u16() == 410 {
             return Sent::Gone;
         }
-        let wait = retry_after(response.headers());
+        let wait = crate::remote::retry_after(response.headers());
         let message = if status.is_redirection() {
             let location = response
                 .headers()

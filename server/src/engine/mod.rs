@@ -151,19 +151,57 @@ async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bo
                     Err(e) => tracing::error!(%job_id, error = %e, "could not record the job's result"),
                 }
             }
-            Ok(None) => {
-                tokio::select! {
-                    _ = wake.notified() => {}
-                    _ = tokio::time::sleep(IDLE_POLL) => {}
-                    _ = stopped.changed() => {}
-                }
-            }
+            Ok(None) => idle(&wake, &mut stopped, IDLE_POLL).await,
             Err(e) => {
                 tracing::error!(error = %e, "cannot claim jobs; retrying");
                 tokio::time::sleep(IDLE_POLL).await;
             }
         }
     }
+}
+
+/// An idle worker's pause: until woken, `poll` passes, or the engine stops.
+pub(crate) async fn idle(wake: &Notify, stopped: &mut watch::Receiver<bool>, poll: Duration) {
+    tokio::select! {
+        _ = wake.notified() => {}
+        _ = tokio::time::sleep(poll) => {}
+        _ = stopped.changed() => {}
+    }
+}
+
+/// An engine service's answer: its status, `Retry-After`, and body.
+struct ServiceAnswer {
+    status: reqwest::StatusCode,
+    retry_after: Option<Duration>,
+    text: String,
+}
+
+impl ServiceAnswer {
+    /// 429 and 5xx: worth another try later.
+    fn is_transient(&self) -> bool {
+        self.status.as_u16() == 429 || self.status.is_server_error()
+    }
+}
+
+/// Sends a request to an engine's service (`what` names it: "The translation service");
+/// no answer at all is a transient failure.
+async fn call_service(
+    what: &str,
+    base: &str,
+    request: reqwest::RequestBuilder,
+) -> Result<ServiceAnswer, Outcome> {
+    let response = request.send().await.map_err(|e| Outcome::Retry {
+        error: format!(
+            "{what} at {base} could not be reached ({})",
+            crate::remote::root_cause(&e)
+        ),
+        retry_after: None,
+    })?;
+    Ok(ServiceAnswer {
+        status: response.status(),
+        retry_after: crate::remote::retry_after(response.headers()),
+        text: response.text().await.unwrap_or_default(),
+    })
 }
 
 /// The wait before attempt `attempts + 1`: base × 6^(attempts − 1), ±20 % jitter so that

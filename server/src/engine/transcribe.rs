@@ -136,23 +136,10 @@ impl Transcriber {
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key);
         }
-        let response = request.send().await.map_err(|e| Outcome::Retry {
-            error: format!(
-                "The speech-to-text service at {} could not be reached ({})",
-                self.base,
-                crate::remote::root_cause(&e)
-            ),
-            retry_after: None,
-        })?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let text = response.text().await.unwrap_or_default();
-        let answer = serde_json::from_str::<Value>(&text).ok();
+        let reply = super::call_service("The speech-to-text service", &self.base, request).await?;
+        let status = reply.status;
+        let text = &reply.text;
+        let answer = serde_json::from_str::<Value>(text).ok();
         if !status.is_success() {
             // OpenAI: {"error": {"message": …}}; others: {"error": "…"} or plain text.
             let message = answer
@@ -166,10 +153,10 @@ impl Transcriber {
                 .map(str::to_string)
                 .unwrap_or_else(|| text.chars().take(200).collect());
             let code = status.as_u16();
-            if code == 429 || status.is_server_error() {
+            if reply.is_transient() {
                 return Err(Outcome::Retry {
                     error: format!("The speech-to-text service was busy or failing (HTTP {code}: {message})"),
-                    retry_after,
+                    retry_after: reply.retry_after,
                 });
             }
             let advice = match code {
@@ -207,22 +194,7 @@ fn ms(v: &Value) -> Option<i64> {
 /// its words by length.
 fn timed_words(answer: &Value) -> Option<Vec<Vec<Word>>> {
     let segments = answer["segments"].as_array()?;
-    let all_words: Vec<Word> = answer["words"]
-        .as_array()
-        .map(|words| {
-            words
-                .iter()
-                .filter_map(|w| {
-                    Some(Word {
-                        text: w["word"].as_str()?.trim().to_string(),
-                        start_ms: ms(&w["start"])?,
-                        end_ms: ms(&w["end"])?,
-                    })
-                })
-                .filter(|w| !w.text.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let all_words = words(&answer["words"]);
     let mut groups = Vec::with_capacity(segments.len());
     for segment in segments {
         let (Some(start), Some(end)) = (ms(&segment["start"]), ms(&segment["end"])) else {
@@ -231,21 +203,7 @@ fn timed_words(answer: &Value) -> Option<Vec<Vec<Word>>> {
         let end = end.max(start);
         let text = segment["text"].as_str().unwrap_or_default();
         // Word timings of this segment, when given (inside it, or the answer's own list).
-        let nested: Vec<Word> = segment["words"]
-            .as_array()
-            .map(|ws| {
-                ws.iter()
-                    .filter_map(|w| {
-                        Some(Word {
-                            text: w["word"].as_str()?.trim().to_string(),
-                            start_ms: ms(&w["start"])?,
-                            end_ms: ms(&w["end"])?,
-                        })
-                    })
-                    .filter(|w| !w.text.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let nested = words(&segment["words"]);
         let words = if !nested.is_empty() {
             nested
         } else {
@@ -265,6 +223,22 @@ fn timed_words(answer: &Value) -> Option<Vec<Vec<Word>>> {
         }
     }
     Some(groups)
+}
+
+/// A `words` array (`{"word", "start", "end"}` in seconds), as timed words.
+fn words(list: &Value) -> Vec<Word> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| {
+            Some(Word {
+                text: w["word"].as_str()?.trim().to_string(),
+                start_ms: ms(&w["start"])?,
+                end_ms: ms(&w["end"])?,
+            })
+        })
+        .filter(|w| !w.text.is_empty())
+        .collect()
 }
 
 /// A segment's words with its time shared among them by length.

@@ -45,33 +45,18 @@ impl Translator {
             body["api_key"] = Value::from(key.as_str());
         }
         let url = format!("{}/translate", self.base);
-        let response = self
-            .http
-            .post(&url)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| Outcome::Retry {
-                error: format!(
-                    "The translation service at {} could not be reached ({})",
-                    self.base,
-                    crate::remote::root_cause(&e)
-                ),
-                retry_after: None,
-            })?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let text = response.text().await.unwrap_or_default();
-        let message = serde_json::from_str::<Value>(&text)
+        let request = self.http.post(&url).json(&body);
+        let answer = super::call_service("The translation service", &self.base, request).await?;
+        let super::ServiceAnswer {
+            status,
+            retry_after,
+            ref text,
+        } = answer;
+        let message = serde_json::from_str::<Value>(text)
             .ok()
             .and_then(|v| v["error"].as_str().map(str::to_string))
             .unwrap_or_else(|| text.chars().take(200).collect());
-        if status.as_u16() == 429 || status.is_server_error() {
+        if answer.is_transient() {
             return Err(Outcome::Retry {
                 error: format!(
                     "The translation service was busy or failing (HTTP {}: {message})",
@@ -92,7 +77,7 @@ impl Translator {
                 ),
             });
         }
-        let answer: Value = serde_json::from_str(&text).map_err(|_| Outcome::Failed {
+        let answer: Value = serde_json::from_str(text).map_err(|_| Outcome::Failed {
             error: format!(
                 "The translation service at {} did not answer with JSON; check CCJOBS_TRANSLATE_URL",
                 self.base

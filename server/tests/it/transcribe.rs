@@ -127,19 +127,6 @@ async fn run(app: &TestApp, config: &str, file: Option<(&str, &[u8])>) -> Value 
     app.wait_for_end(&app.key, job["id"].as_str().expect("id")).await
 }
 
-async fn target(app: &TestApp, id: &str) -> String {
-    let (status, _, body) = app
-        .send(
-            axum::http::Request::get(format!("/jobs/{id}/files/target"))
-                .header("x-api-key", &app.key)
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body).expect("utf-8")
-}
-
 #[tokio::test]
 async fn media_from_a_url_becomes_captions_cut_by_reading_rules() {
     let (speech, seen) = speech_service(0, 200).await;
@@ -152,7 +139,7 @@ async fn media_from_a_url_becomes_captions_cut_by_reading_rules() {
     )
     .await;
     assert_eq!(job["status"], "passed", "{job}");
-    let srt = target(&app, job["id"].as_str().expect("id")).await;
+    let srt = app.file_text(job["id"].as_str().expect("id"), "target").await;
     assert_eq!(job["target_file_name"], "talk.srt");
 
     // The long first segment is split into captions of at most 2 lines of 42 characters.

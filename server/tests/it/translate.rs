@@ -76,19 +76,6 @@ async fn submit_translate(app: &TestApp) -> String {
     job["id"].as_str().expect("id").to_string()
 }
 
-async fn target_file(app: &TestApp, id: &str) -> String {
-    let (status, _, body) = app
-        .send(
-            axum::http::Request::get(format!("/jobs/{id}/files/target"))
-                .header("x-api-key", &app.key)
-                .body(axum::body::Body::empty())
-                .expect("request"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    String::from_utf8(body).expect("utf-8")
-}
-
 #[tokio::test]
 async fn a_translate_job_keeps_the_timing_and_translates_every_cue() {
     let (url, seen) = translation_service(Mode::FailFirst(0)).await;
@@ -97,7 +84,7 @@ async fn a_translate_job_keeps_the_timing_and_translates_every_cue() {
     let job = app.wait_for_end(&app.key, &id).await;
     assert_eq!(job["status"], "passed", "{job}");
     assert_eq!(job["attempts"], 1);
-    let vtt = target_file(&app, &id).await;
+    let vtt = app.file_text(&id, "target").await;
     assert!(vtt.starts_with("WEBVTT"), "{vtt}");
     assert!(
         vtt.contains("00:00:01.000 --> 00:00:02.500\n[fr] Hello world"),

@@ -174,6 +174,20 @@ impl TestApp {
         self.json(submit_request(key, config, file)).await
     }
 
+    /// A job's file (`source`, `target`, `response`) as text; it must be there.
+    pub async fn file_text(&self, id: &str, kind: &str) -> String {
+        let (status, _, body) = self
+            .send(
+                Request::get(format!("/jobs/{id}/files/{kind}"))
+                    .header("x-api-key", &self.key)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind} file of job {id}");
+        String::from_utf8(body).expect("utf-8")
+    }
+
     /// Polls a job until it ends, for at most ten seconds.
     pub async fn wait_for_end(&self, key: &str, id: &str) -> Value {
         let deadline = Instant::now() + Duration::from_secs(10);
