@@ -7,7 +7,7 @@ use crate::common::*;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{any, post};
+use axum::routing::any;
 use axum::Router;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -55,7 +55,7 @@ impl Receiver {
         let app = Router::new()
             .route(
                 "/hook",
-                post(move |headers: HeaderMap, body: Bytes| {
+                axum::routing::post(move |headers: HeaderMap, body: Bytes| {
                     let log = log.clone();
                     let answers = answers.clone();
                     async move {
@@ -186,6 +186,17 @@ async fn log_until(app: &TestApp, id: &str, within: Duration, done: impl Fn(&Val
 
 fn attempts(log: &Value) -> Vec<Value> {
     log["attempts"].as_array().cloned().unwrap_or_default()
+}
+
+/// An empty POST with the account's key.
+async fn post(app: &TestApp, uri: &str) -> (StatusCode, Value) {
+    app.json(
+        Request::post(uri)
+            .header("x-api-key", &app.key)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
 }
 
 async fn secret(app: &TestApp, key: &str) -> String {
@@ -342,14 +353,7 @@ async fn a_410_stops_deliveries_and_redeliver_sends_again() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(receiver.received().len(), 1, "410 stopped the retries");
 
-    let (status, body) = app
-        .json(
-            Request::post(format!("/jobs/{id}/webhook/redeliver"))
-                .header("x-api-key", &app.key)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let (status, body) = post(&app, &format!("/jobs/{id}/webhook/redeliver")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let log = log_until(&app, &id, Duration::from_secs(5), |l| l["state"] == "delivered").await;
     assert_eq!(attempts(&log).len(), 2, "{log}");
@@ -435,14 +439,7 @@ async fn the_secret_is_per_account_and_a_rotation_signs_with_both_for_a_day() {
     let bob = app.new_key("bob").await;
     assert_ne!(secret(&app, &bob).await, first, "each account has its own");
 
-    let (status, rotated) = app
-        .json(
-            Request::post("/account/webhook-secret/rotate")
-                .header("x-api-key", &app.key)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let (status, rotated) = post(&app, "/account/webhook-secret/rotate").await;
     assert_eq!(status, StatusCode::OK, "{rotated}");
     let second = rotated["secret"].as_str().expect("secret").to_string();
     assert_ne!(second, first);
@@ -494,14 +491,7 @@ async fn webhook_mistakes_are_refused_with_a_clear_error() {
         .as_str()
         .unwrap_or_default()
         .contains("names no webhook"));
-    let (status, body) = app
-        .json(
-            Request::post(format!("/jobs/{id}/webhook/redeliver"))
-                .header("x-api-key", &app.key)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let (status, body) = post(&app, &format!("/jobs/{id}/webhook/redeliver")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["error"]["code"], "no_webhook");
 }
