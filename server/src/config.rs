@@ -44,6 +44,9 @@ pub struct Config {
     /// whose files sit on the internal network). Off: such URLs are refused.
     #[arg(long, env = "CCJOBS_ALLOW_PRIVATE_URLS", default_value_t = false)]
     pub allow_private_urls: bool,
+    /// How long fetching a source URL or a `media_path` may take in all, in seconds.
+    #[arg(long, env = "CCJOBS_FETCH_TIMEOUT_SECS", default_value_t = 300)]
+    pub fetch_timeout_secs: u64,
     /// A LibreTranslate-compatible service (`POST {url}/translate`) that runs translate jobs.
     #[arg(long, env = "CCJOBS_TRANSLATE_URL")]
     pub translate_url: Option<String>,
@@ -118,13 +121,19 @@ impl Default for Limits {
 }
 
 impl Config {
+    /// How source URLs and `media_path` are fetched.
+    pub fn fetch_policy(&self) -> crate::remote::FetchPolicy {
+        self.outbound_policy(std::time::Duration::from_secs(self.fetch_timeout_secs))
+    }
+
     /// How this server fetches URLs (sources, media) and connects to webhooks: the size
     /// cap is the upload limit; the total timeout fits the request.
     pub fn outbound_policy(&self, total_timeout: std::time::Duration) -> crate::remote::FetchPolicy {
+        let total_timeout = total_timeout.max(std::time::Duration::from_millis(1));
         crate::remote::FetchPolicy {
             max_bytes: self.max_upload_bytes,
             allow_private: self.allow_private_urls,
-            connect_timeout: std::time::Duration::from_secs(10),
+            connect_timeout: std::time::Duration::from_secs(10).min(total_timeout),
             total_timeout,
         }
     }

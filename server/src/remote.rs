@@ -191,8 +191,22 @@ pub fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 /// A request that got no HTTP answer. Always worth another try later.
 pub fn transport(what: &str, e: &reqwest::Error) -> OutboundError {
     let cause = root_cause(e);
+    let lower = cause.to_ascii_lowercase();
+    let tls = [
+        "certificate",
+        "tls",
+        "handshake",
+        "invalidcontenttype",
+        "corrupt message",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
     let message = if e.is_timeout() {
         format!("{what} did not answer in time; check that the server is up, or try again later")
+    } else if tls {
+        format!(
+            "{what}'s secure (https) connection failed ({cause}); check that the server's certificate is valid for its name and not expired"
+        )
     } else if e.is_connect() {
         format!("{what} could not be reached ({cause}); check the address and that the server accepts connections")
     } else {

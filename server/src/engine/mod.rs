@@ -53,7 +53,7 @@ impl Engine {
             transcriber: config.transcribe_url.as_deref().and_then(|url| {
                 transcribe::Transcriber::new(url, config.transcribe_api_key.clone(), &config.transcribe_model)
             }),
-            media_policy: config.outbound_policy(Duration::from_secs(600)),
+            media_policy: config.fetch_policy(),
             retry_base_ms: config.retry_base_ms,
             webhook_wake: webhook_wake.clone(),
         };

@@ -39,7 +39,7 @@ pub struct AppState {
 impl AppState {
     /// How source URLs are fetched on this server.
     pub fn fetch_policy(&self) -> crate::remote::FetchPolicy {
-        self.config.outbound_policy(std::time::Duration::from_secs(120))
+        self.config.fetch_policy()
     }
 }
 

@@ -25,6 +25,13 @@ async fn file_server() -> String {
         .route("/bucket/page", get(|| async { axum::response::Html("<html>sign in</html>") }))
         .route("/bucket/big.srt", get(move || async move { big }))
         .route(
+            "/bucket/slow.srt",
+            get(|| async {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                SRT
+            }),
+        )
+        .route(
             "/bucket/moved.srt",
             get(|| async { axum::response::Redirect::temporary("/bucket/episode%201.srt") }),
         );
@@ -86,6 +93,17 @@ async fn failed_fetches_say_what_happened_and_what_to_do() {
         let message = body["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(expected), "{path}: {message}");
     }
+    // https to a server that speaks plain http: the TLS handshake fails.
+    let plain = files.replace("http://", "https://");
+    let (status, body) = app
+        .json(url_request(&app.key, &format!("{plain}/episode%201.srt")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("secure (https) connection failed") && message.contains("certificate"),
+        "{message}"
+    );
     let (status, body) = app
         .json(url_request(&app.key, "http://no-such-host.invalid/x.srt"))
         .await;
@@ -101,6 +119,27 @@ async fn failed_fetches_say_what_happened_and_what_to_do() {
     assert_eq!(
         list["total"], 0,
         "no job is created for a source that could not be fetched"
+    );
+}
+
+#[tokio::test]
+async fn a_fetch_that_takes_too_long_is_cut_off() {
+    let files = file_server().await;
+    let app = TestApp::start_with(0, |c| {
+        c.allow_private_urls = true;
+        c.fetch_timeout_secs = 1;
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let (status, body) = app
+        .json(url_request(&app.key, &format!("{files}/slow.srt")))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("did not answer in time"), "{message}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "cut off at the timeout"
     );
 }
 

@@ -33,6 +33,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         translate_api_key: None,
         retry_base_ms: 5000,
         webhook_first_retry_ms: 5000,
+        fetch_timeout_secs: 300,
         transcribe_url: None,
         transcribe_api_key: None,
         transcribe_model: "whisper-1".into(),
