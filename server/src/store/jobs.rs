@@ -1,13 +1,12 @@
 //! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
 
 use super::search::{push_filter, Search};
-use super::{now_ms, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, BeginWrite, Columns, Store, StoreError, StoreResult};
 use app::description::JobDescription;
 use app::filter::{Cursor, JobFilter, PageRequest};
 use app::model::{AccountId, Job, JobId, JobPage, JobSource, JobSummary};
 use app::time::Timestamp;
-use sqlx::sqlite::{Sqlite, SqliteRow};
-use sqlx::{QueryBuilder, Row};
+use sqlx::QueryBuilder;
 
 /// A job to enqueue, with its source file.
 pub struct NewJob {
@@ -86,118 +85,137 @@ fn word<T: std::str::FromStr>(what: &str, s: &str) -> StoreResult<T> {
     s.parse().map_err(|_| corrupt(what, s))
 }
 
-fn file_from_row(r: &SqliteRow) -> FileRow {
+fn file_from_row(r: &impl Columns) -> FileRow {
     FileRow {
-        name: r.get("name"),
-        content_type: r.get("content_type"),
-        data: r.get("data"),
+        name: r.text("name"),
+        content_type: r.text("content_type"),
+        data: r.bytes("data"),
     }
 }
 
-pub(super) fn summary_from_row(r: &SqliteRow) -> StoreResult<JobSummary> {
+pub(super) fn summary_from_row(r: &impl Columns) -> StoreResult<JobSummary> {
     Ok(JobSummary {
-        id: job_id(r.get("id"))?,
-        created_at: Timestamp(r.get("created_at")),
-        job_type: word("job_type", r.get("job_type"))?,
-        status: word("status", r.get("status"))?,
-        source: word("source", r.get("source"))?,
-        source_profile: r.get("source_profile"),
-        target_profile: r.get("target_profile"),
-        frame_rate: r.get("frame_rate"),
-        source_file_name: r.get("source_file_name"),
-        error_summary: r.get("error_summary"),
-        retry_of: opt_job_id(r.get("retry_of"))?,
+        id: job_id(&r.text("id"))?,
+        created_at: Timestamp(r.int("created_at")),
+        job_type: word("job_type", &r.text("job_type"))?,
+        status: word("status", &r.text("status"))?,
+        source: word("source", &r.text("source"))?,
+        source_profile: r.opt_text("source_profile"),
+        target_profile: r.opt_text("target_profile"),
+        frame_rate: r.opt_text("frame_rate"),
+        source_file_name: r.opt_text("source_file_name"),
+        error_summary: r.opt_text("error_summary"),
+        retry_of: opt_job_id(r.opt_text("retry_of"))?,
     })
 }
 
-pub(super) fn job_from_row(r: &SqliteRow) -> StoreResult<Job> {
-    let description: String = r.get("description");
-    let warnings: String = r.get("warnings");
+pub(super) fn job_from_row(r: &impl Columns) -> StoreResult<Job> {
+    let description = r.text("description");
+    let warnings = r.text("warnings");
     Ok(Job {
-        id: job_id(r.get("id"))?,
-        status: word("status", r.get("status"))?,
-        job_type: word("job_type", r.get("job_type"))?,
-        source: word("source", r.get("source"))?,
-        created_at: Timestamp(r.get("created_at")),
-        started_at: r.get::<Option<i64>, _>("started_at").map(Timestamp),
-        finished_at: r.get::<Option<i64>, _>("finished_at").map(Timestamp),
-        source_profile: r.get("source_profile"),
-        target_profile: r.get("target_profile"),
-        frame_rate: r.get("frame_rate"),
-        source_file_name: r.get("source_file_name"),
-        target_file_name: r.get("target_file_name"),
-        error: r.get("error"),
+        id: job_id(&r.text("id"))?,
+        status: word("status", &r.text("status"))?,
+        job_type: word("job_type", &r.text("job_type"))?,
+        source: word("source", &r.text("source"))?,
+        created_at: Timestamp(r.int("created_at")),
+        started_at: r.opt_int("started_at").map(Timestamp),
+        finished_at: r.opt_int("finished_at").map(Timestamp),
+        source_profile: r.opt_text("source_profile"),
+        target_profile: r.opt_text("target_profile"),
+        frame_rate: r.opt_text("frame_rate"),
+        source_file_name: r.opt_text("source_file_name"),
+        target_file_name: r.opt_text("target_file_name"),
+        error: r.opt_text("error"),
         warnings: serde_json::from_str(&warnings).map_err(|_| corrupt("warnings", &warnings))?,
-        attempts: u32::try_from(r.get::<i64, _>("attempts")).unwrap_or(0),
-        retry_of: opt_job_id(r.get("retry_of"))?,
+        attempts: u32::try_from(r.int("attempts")).unwrap_or(0),
+        retry_of: opt_job_id(r.opt_text("retry_of"))?,
         description: JobDescription::parse(&description).map_err(|_| corrupt("description", &description))?,
     })
 }
+
+/// Stores a job's file in the transaction `$tx` of the store `$store`.
+macro_rules! insert_file {
+    ($store:expr, $tx:expr, $id:expr, $kind:expr, $file:expr) => {{
+        let file: &$crate::store::FileRow = $file;
+        sqlx::query(&$store.sql(
+            "insert into job_files (job_id, kind, name, content_type, data) values (?, ?, ?, ?, ?)",
+        ))
+        .bind($id.to_string())
+        .bind($kind)
+        .bind(&file.name)
+        .bind(&file.content_type)
+        .bind(&file.data)
+        .execute(&mut *$tx)
+        .await
+        .map(drop)
+    }};
+}
+pub(super) use insert_file;
 
 impl Store {
     /// Stores a queued job with its source file; returns it as stored (before any worker
     /// can claim it).
     pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Inserted> {
         let d = &job.description;
-        // `begin immediate`: take the write lock up front. A deferred transaction that reads
-        // first can fail at once with "database is locked" when another writer commits in
-        // between (SQLite's BUSY_SNAPSHOT), busy timeout or not.
-        let mut tx = self.pool.begin_with("begin immediate").await?;
-        if let Some(key) = &job.idempotency_key {
-            // Under the write lock: two requests with one key cannot both insert.
-            let existing: Option<String> =
-                sqlx::query_scalar("select job_id from idempotency_keys where account_id = ? and key = ?")
+        let select_job = self.sql(&format!("select {JOB_COLUMNS} from jobs where id = ?")).into_owned();
+        let find_key = self.sql("select job_id from idempotency_keys where account_id = ? and key = ?");
+        let insert = self.sql(
+            "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
+             source_profile, target_profile, frame_rate, source_file_name, description) \
+             values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+        );
+        let insert_key = self.sql(
+            "insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)",
+        );
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            if let Some(key) = &job.idempotency_key {
+                // Under the write lock (SQLite), or the key's unique index (PostgreSQL):
+                // two requests with one key cannot both insert.
+                let existing: Option<String> = sqlx::query_scalar(&find_key)
                     .bind(job.account.to_string())
                     .bind(key)
                     .fetch_optional(&mut *tx)
                     .await?;
-            if let Some(id) = existing {
-                let row = sqlx::query(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
-                    .bind(&id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                return Ok(Inserted::Existing(job_from_row(&row)?));
+                if let Some(id) = existing {
+                    let row = sqlx::query(&select_job).bind(&id).fetch_one(&mut *tx).await?;
+                    tx.commit().await?;
+                    return Ok(Inserted::Existing(job_from_row(&row)?));
+                }
             }
-        }
-        sqlx::query(
-            "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
-             source_profile, target_profile, frame_rate, source_file_name, description) \
-             values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(job.id.to_string())
-        .bind(job.account.to_string())
-        .bind(now_ms())
-        .bind(d.job_type().as_str())
-        .bind(job.source.as_str())
-        .bind(job.retry_of.map(|id| id.to_string()))
-        .bind(d.fields.source_profile.as_deref())
-        .bind(d.fields.target_profile.as_deref())
-        .bind(d.frame_rate())
-        .bind(job.source_file.as_ref().map(|f| f.name.as_str()))
-        .bind(d.raw())
-        .execute(&mut *tx)
-        .await?;
-        if let Some(file) = &job.source_file {
-            insert_file(&mut tx, job.id, "source", file).await?;
-        }
-        let row = sqlx::query(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
-            .bind(job.id.to_string())
-            .fetch_one(&mut *tx)
-            .await?;
-        if let Some(key) = &job.idempotency_key {
-            sqlx::query(
-                "insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)",
-            )
-            .bind(job.account.to_string())
-            .bind(key)
-            .bind(job.id.to_string())
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Inserted::New(job_from_row(&row)?))
+            sqlx::query(&insert)
+                .bind(job.id.to_string())
+                .bind(job.account.to_string())
+                .bind(now_ms())
+                .bind(d.job_type().as_str())
+                .bind(job.source.as_str())
+                .bind(job.retry_of.map(|id| id.to_string()))
+                .bind(d.fields.source_profile.as_deref())
+                .bind(d.fields.target_profile.as_deref())
+                .bind(d.frame_rate())
+                .bind(job.source_file.as_ref().map(|f| f.name.as_str()))
+                .bind(d.raw())
+                .execute(&mut *tx)
+                .await?;
+            if let Some(file) = &job.source_file {
+                insert_file!(self, tx, job.id, "source", file)?;
+            }
+            let row = sqlx::query(&select_job)
+                .bind(job.id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            if let Some(key) = &job.idempotency_key {
+                sqlx::query(&insert_key)
+                    .bind(job.account.to_string())
+                    .bind(key)
+                    .bind(job.id.to_string())
+                    .bind(now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(Inserted::New(job_from_row(&row)?))
+        })
     }
 
     /// One page, newest first, keyset over `(created_at, id)`: the cost does not grow with
@@ -211,15 +229,12 @@ impl Store {
         let now = Timestamp(now_ms());
         let search = self.plan_search(filter).await?;
         let size = page.size.get() as usize;
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("select {SUMMARY_COLUMNS} from jobs"));
-        push_filter(&mut qb, account, filter, now, &search, page.cursor);
         let newer = matches!(page.cursor, Some(Cursor::Before { .. }));
-        qb.push(if newer {
+        let order = if newer {
             " order by created_at asc, id asc"
         } else {
             " order by created_at desc, id desc"
-        });
-        qb.push(" limit ").push_bind(size as i64 + 1);
+        };
         // The page and its two counts are independent queries: run them side by side on
         // separate connections, so a slow count adds nothing to the page's own time.
         // Where the page starts is counted from the cursor: rows newer than a Next page's
@@ -228,8 +243,20 @@ impl Store {
         let newer_than = page.cursor.map(|c| match c {
             Cursor::After { created_at, id } | Cursor::Before { created_at, id } => (created_at, id),
         });
-        let (rows, total, above_cursor) = tokio::try_join!(
-            async { Ok(qb.build().fetch_all(&self.pool).await?) },
+        let (mut jobs, total, above_cursor) = tokio::try_join!(
+            async {
+                on_pool!(self, pool => {
+                    let mut qb = QueryBuilder::new(format!("select {SUMMARY_COLUMNS} from jobs"));
+                    push_filter(&mut qb, account, filter, now, &search, page.cursor);
+                    qb.push(order).push(" limit ").push_bind(size as i64 + 1);
+                    qb.build()
+                        .fetch_all(pool)
+                        .await?
+                        .iter()
+                        .map(summary_from_row)
+                        .collect::<StoreResult<Vec<_>>>()
+                })
+            },
             self.count_capped(account, filter, now, &search, None),
             async {
                 match newer_than {
@@ -238,10 +265,6 @@ impl Store {
                 }
             },
         )?;
-        let mut jobs = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<StoreResult<Vec<_>>>()?;
         let more = jobs.len() > size;
         jobs.truncate(size);
         if newer {
@@ -295,77 +318,72 @@ impl Store {
         search: &Search,
         newer_than: Option<(Timestamp, JobId)>,
     ) -> StoreResult<u64> {
-        let mut count = QueryBuilder::<Sqlite>::new("select count(*) from (select 1 from jobs");
         let newer_than = newer_than.map(|(created_at, id)| Cursor::Before { created_at, id });
-        push_filter(&mut count, account, filter, now, search, newer_than);
-        count
-            .push(" limit ")
-            .push_bind(JobPage::COUNT_LIMIT as i64 + 1)
-            .push(")");
-        let n: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let n: i64 = on_pool!(self, pool => {
+            let mut count = QueryBuilder::new("select count(*) from (select 1 from jobs");
+            push_filter(&mut count, account, filter, now, search, newer_than);
+            count
+                .push(" limit ")
+                .push_bind(JobPage::COUNT_LIMIT as i64 + 1)
+                .push(") as matching");
+            count.build_query_scalar().fetch_one(pool).await?
+        });
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     pub async fn get_job(&self, account: AccountId, id: JobId) -> StoreResult<Option<Job>> {
-        let row = sqlx::query(&format!(
+        let sql = self.sql(&format!(
             "select {JOB_COLUMNS} from jobs where id = ? and account_id = ?"
         ))
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(job_from_row).transpose()
+        .into_owned();
+        on_pool!(self, pool => sqlx::query(&sql)
+            .bind(id.to_string())
+            .bind(account.to_string())
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(job_from_row)
+            .transpose())
     }
 
     /// A stored file of a job of this account.
     pub async fn get_file(&self, account: AccountId, id: JobId, kind: &str) -> StoreResult<Option<FileRow>> {
-        let row = sqlx::query(
+        let sql = self.sql(
             "select f.name, f.content_type, f.data from job_files f join jobs j on j.id = f.job_id \
              where f.job_id = ? and j.account_id = ? and f.kind = ?",
-        )
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .bind(kind)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(file_from_row))
+        );
+        Ok(on_pool!(self, pool => sqlx::query(&sql)
+            .bind(id.to_string())
+            .bind(account.to_string())
+            .bind(kind)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(file_from_row)))
     }
 
     /// A stored file by job ID alone, for signed links (the signature stands for the account).
     pub async fn get_file_unscoped(&self, id: JobId, kind: &str) -> StoreResult<Option<FileRow>> {
-        let row = sqlx::query("select name, content_type, data from job_files where job_id = ? and kind = ?")
+        let sql = self.sql("select name, content_type, data from job_files where job_id = ? and kind = ?");
+        Ok(on_pool!(self, pool => sqlx::query(&sql)
             .bind(id.to_string())
             .bind(kind)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(file_from_row))
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(file_from_row)))
     }
 
-    /// Deletes a job with its files, in one transaction (files go by `on delete cascade`).
-    /// `false` when the account has no such job.
+    /// Deletes a job with its files and webhook deliveries, in one statement (they go by
+    /// `on delete cascade`). `false` when the account has no such job.
     pub async fn delete_job(&self, account: AccountId, id: JobId) -> StoreResult<bool> {
-        let result = sqlx::query("delete from jobs where id = ? and account_id = ?")
+        let sql = self.sql("delete from jobs where id = ? and account_id = ?");
+        let deleted = on_pool!(self, pool => sqlx::query(&sql)
             .bind(id.to_string())
             .bind(account.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() == 1)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(deleted == 1)
     }
-}
-
-pub(super) async fn insert_file(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
-    id: JobId,
-    kind: &str,
-    file: &FileRow,
-) -> StoreResult<()> {
-    sqlx::query("insert into job_files (job_id, kind, name, content_type, data) values (?, ?, ?, ?, ?)")
-        .bind(id.to_string())
-        .bind(kind)
-        .bind(&file.name)
-        .bind(&file.content_type)
-        .bind(&file.data)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }

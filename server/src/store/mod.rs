@@ -1,4 +1,5 @@
-//! Storage: sqlx over SQLite (the embedded default), migrations applied on open.
+//! Storage: sqlx over SQLite (the embedded default) or PostgreSQL (several instances on
+//! one database), migrations applied on open.
 //!
 //! Runtime `query`/`query_as` rather than the checked macros: no database is needed at
 //! compile time, and the same code shape carries over to the PostgreSQL backend.
@@ -18,8 +19,10 @@ pub use leases::Reaped;
 pub use search::Search;
 pub use webhooks::{AttemptEnd, DueDelivery, WebhookSecrets};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::Row;
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -34,46 +37,194 @@ pub enum StoreError {
     Folder { path: String, source: std::io::Error },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("{0}")]
+    Config(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The database behind the store. Every query of the store runs on either: the code is
+/// written once ([`on_pool!`]) and the few places where the two differ ask [`Dialect`].
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which SQL the database speaks, where the two differ: placeholders, write locks, the
+/// job claim, and file-name search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `$body` with `$pool` bound to the store's concrete pool: the body is compiled
+/// once per backend, so each query is typed for the database it runs on.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// A write transaction on either backend. SQLite's takes the write lock up front
+/// (`begin immediate`): a deferred transaction that reads first can fail at once with
+/// "database is locked" when another writer commits in between, busy timeout or not.
+/// PostgreSQL's row locks need nothing special.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send {
+        self.begin_with("begin immediate")
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send {
+        self.begin()
+    }
+}
+
+/// Typed column reads that row mappers share across backends (a missing column or a wrong
+/// type is a bug in our SQL, and panics as sqlx's `get` does).
+pub(crate) trait Columns {
+    fn text(&self, column: &str) -> String;
+    fn opt_text(&self, column: &str) -> Option<String>;
+    fn int(&self, column: &str) -> i64;
+    fn opt_int(&self, column: &str) -> Option<i64>;
+    fn bytes(&self, column: &str) -> Vec<u8>;
+}
+
+macro_rules! columns_for {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn text(&self, column: &str) -> String {
+                self.get(column)
+            }
+            fn opt_text(&self, column: &str) -> Option<String> {
+                self.get(column)
+            }
+            fn int(&self, column: &str) -> i64 {
+                self.get(column)
+            }
+            fn opt_int(&self, column: &str) -> Option<i64> {
+                self.get(column)
+            }
+            fn bytes(&self, column: &str) -> Vec<u8> {
+                self.get(column)
+            }
+        }
+    };
+}
+columns_for!(SqliteRow);
+columns_for!(PgRow);
+
 /// The job store.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(crate) pool: Pool,
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database at `url`, e.g.
-    /// `sqlite://data/ccjobs.db`.
+    /// Opens and migrates the database at `url`: `sqlite://PATH` (the file and its folder
+    /// are created) or `postgres://…` (the database must exist).
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // Reads through a shared memory map instead of a private page cache per
-            // connection: the pool's connections then share one warm copy of the hot pages.
-            .pragma("mmap_size", "1073741824")
-            .pragma("cache_size", "-16000");
-        let folder = options.get_filename().parent().map(|p| p.to_path_buf());
-        if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
-            std::fs::create_dir_all(&folder).map_err(|source| StoreError::Folder {
-                path: folder.display().to_string(),
-                source,
-            })?;
-        }
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        // Keeps the planner's statistics fresh so it picks the index that fits each filter.
-        sqlx::query("pragma optimize=0x10002").execute(&pool).await?;
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(open_postgres(url).await?)
+        } else if url.starts_with("sqlite:") {
+            Pool::Sqlite(open_sqlite(url).await?)
+        } else {
+            return Err(StoreError::Config(format!(
+                "DATABASE_URL {url:?} names no database ccjobs knows; use sqlite://PATH or postgres://USER@HOST/DATABASE"
+            )));
+        };
         Ok(Self { pool })
     }
+
+    pub fn dialect(&self) -> Dialect {
+        match self.pool {
+            Pool::Sqlite(_) => Dialect::Sqlite,
+            Pool::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// `sql` with its `?` placeholders as this database wants them (`$1`, `$2`, … on
+    /// PostgreSQL). Our SQL has no `?` inside string literals.
+    pub(crate) fn sql<'a>(&self, sql: &'a str) -> Cow<'a, str> {
+        match self.dialect() {
+            Dialect::Sqlite => Cow::Borrowed(sql),
+            Dialect::Postgres => {
+                let mut out = String::with_capacity(sql.len() + 16);
+                let mut n = 0;
+                for c in sql.chars() {
+                    if c == '?' {
+                        n += 1;
+                        out.push('$');
+                        out.push_str(&n.to_string());
+                    } else {
+                        out.push(c);
+                    }
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+async fn open_sqlite(url: &str) -> StoreResult<SqlitePool> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        // Reads through a shared memory map instead of a private page cache per
+        // connection: the pool's connections then share one warm copy of the hot pages.
+        .pragma("mmap_size", "1073741824")
+        .pragma("cache_size", "-16000");
+    let folder = options.get_filename().parent().map(|p| p.to_path_buf());
+    if let Some(folder) = folder.filter(|f| !f.as_os_str().is_empty()) {
+        std::fs::create_dir_all(&folder).map_err(|source| StoreError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    // Keeps the planner's statistics fresh so it picks the index that fits each filter.
+    sqlx::query("pragma optimize=0x10002").execute(&pool).await?;
+    Ok(pool)
+}
+
+async fn open_postgres(url: &str) -> StoreResult<PgPool> {
+    let options = PgConnectOptions::from_str(url)?.application_name("ccjobs");
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    // Several instances may start at once: sqlx's migrator takes an advisory lock, so one
+    // applies the migrations and the others wait and find them applied.
+    sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    Ok(pool)
 }
 
 /// Milliseconds since the Unix epoch, now.

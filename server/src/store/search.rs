@@ -5,17 +5,20 @@
 //! index is the fast path when few rows match; when very many match (a common word such as
 //! "episode"), walking the newest-first index and testing each row with LIKE finds a page
 //! sooner than gathering and sorting every match. One capped FTS count picks the path.
+//!
+//! On PostgreSQL the file-name match is an `ILIKE` that a pg_trgm GIN index serves, and
+//! the planner picks between that index and the ordered scan itself.
 
-use super::{Store, StoreResult};
+use super::{on_pool, Dialect, Store, StoreResult};
 use app::filter::{Cursor, JobFilter};
 use app::model::{AccountId, JobPage};
 use app::time::Timestamp;
-use sqlx::sqlite::Sqlite;
-use sqlx::QueryBuilder;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 
 /// How `q` is matched, decided once per request.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Search {
+    dialect: Dialect,
     /// Lowercase, when `q` could be the start of a job ID.
     id_prefix: Option<String>,
     names: Option<NameMatch>,
@@ -31,8 +34,13 @@ enum NameMatch {
 
 impl Store {
     pub async fn plan_search(&self, filter: &JobFilter) -> StoreResult<Search> {
+        let dialect = self.dialect();
         let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
-            return Ok(Search::default());
+            return Ok(Search {
+                dialect,
+                id_prefix: None,
+                names: None,
+            });
         };
         let id_prefix = q
             .chars()
@@ -42,26 +50,28 @@ impl Store {
             "%{}%",
             q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
         );
-        if q.chars().count() < 3 {
+        if q.chars().count() < 3 || dialect == Dialect::Postgres {
             return Ok(Search {
+                dialect,
                 id_prefix,
                 names: Some(NameMatch::Scan(like)),
             });
         }
         let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-        let matches: i64 = sqlx::query_scalar(
+        let matches: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "select count(*) from (select rowid from jobs_file_names where jobs_file_names match ? limit ?)",
         )
         .bind(&phrase)
         .bind(JobPage::COUNT_LIMIT as i64 + 1)
-        .fetch_one(&self.pool)
-        .await?;
+        .fetch_one(pool)
+        .await?);
         let names = if matches as u64 > JobPage::COUNT_LIMIT {
             NameMatch::Scan(like)
         } else {
             NameMatch::Index(phrase)
         };
         Ok(Search {
+            dialect,
             id_prefix,
             names: Some(names),
         })
@@ -70,18 +80,23 @@ impl Store {
 
 /// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's), and
 /// the keyset position: `After` = strictly older than the key, `Before` = strictly newer.
-pub fn push_filter(
-    qb: &mut QueryBuilder<'_, Sqlite>,
+pub fn push_filter<'a, DB>(
+    qb: &mut QueryBuilder<'a, DB>,
     account: AccountId,
     filter: &JobFilter,
     now: Timestamp,
     search: &Search,
     keyset: Option<Cursor>,
-) {
+) where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    &'static str: Encode<'a, DB> + Type<DB>,
+{
     // With few search matches, the matches must drive the query: `+account_id` keeps the
     // planner from walking the account's whole index and testing each row against them.
     let account_column = match search.names {
-        Some(NameMatch::Index(_)) => "+account_id",
+        Some(NameMatch::Index(_)) if search.dialect == Dialect::Sqlite => "+account_id",
         _ => "account_id",
     };
     qb.push(" where ")
@@ -157,12 +172,16 @@ pub fn push_filter(
                 .push(")");
         }
         Some(NameMatch::Scan(like)) => {
-            qb.push("source_file_name like ")
+            // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same.
+            qb.push(match search.dialect {
+                Dialect::Sqlite => "source_file_name like ",
+                Dialect::Postgres => "source_file_name ilike ",
+            })
                 .push_bind(like.clone())
                 .push(" escape '\\'");
         }
         None => {
-            qb.push("0");
+            qb.push("1 = 0");
         }
     }
     qb.push(")");

@@ -2,12 +2,10 @@
 //! that names a webhook (enqueued in the transaction that finishes the job, so none is
 //! lost), and the log of every attempt.
 
-use super::jobs::{job_id, JOB_COLUMNS};
-use super::{now_ms, Store, StoreError, StoreResult};
+use super::jobs::job_id;
+use super::{now_ms, on_pool, BeginWrite, Columns, Dialect, Store, StoreError, StoreResult};
 use app::model::{AccountId, DeliveryState, Job, JobId, WebhookAttempt, WebhookLog};
 use app::time::Timestamp;
-use sqlx::sqlite::Sqlite;
-use sqlx::Row;
 
 /// A delivery an instance has taken to send now.
 #[derive(Debug, Clone)]
@@ -39,30 +37,33 @@ pub enum AttemptEnd {
     GiveUp(DeliveryState),
 }
 
-/// Enqueues the webhook of a job that just ended, if its description names one.
-pub(super) async fn enqueue_delivery(
-    tx: &mut sqlx::Transaction<'_, Sqlite>,
-    account: AccountId,
-    job: &Job,
-) -> StoreResult<()> {
-    let Some(url) = job.description.fields.webhook.as_deref() else {
-        return Ok(());
-    };
-    let now = now_ms();
-    sqlx::query(
-        "insert into webhook_deliveries (id, job_id, account_id, url, state, next_at, created_at) \
-         values (?, ?, ?, ?, 'pending', ?, ?) on conflict (job_id) do nothing",
-    )
-    .bind(crate::tokens::random_token("msg_"))
-    .bind(job.id.to_string())
-    .bind(account.to_string())
-    .bind(url.trim())
-    .bind(now)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// Enqueues the webhook of a job that just ended, if its description names one, in the
+/// transaction `$tx` (of the store `$store`) that finishes the job.
+macro_rules! enqueue_delivery {
+    ($store:expr, $tx:expr, $account:expr, $job:expr) => {{
+        let job: &app::model::Job = $job;
+        match job.description.fields.webhook.as_deref() {
+            None => Ok(()),
+            Some(url) => {
+                let now = $crate::store::now_ms();
+                sqlx::query(&$store.sql(
+                    "insert into webhook_deliveries (id, job_id, account_id, url, state, next_at, created_at) \
+                     values (?, ?, ?, ?, 'pending', ?, ?) on conflict (job_id) do nothing",
+                ))
+                .bind($crate::tokens::random_token("msg_"))
+                .bind(job.id.to_string())
+                .bind($account.to_string())
+                .bind(url.trim())
+                .bind(now)
+                .bind(now)
+                .execute(&mut *$tx)
+                .await
+                .map(drop)
+            }
+        }
+    }};
 }
+pub(super) use enqueue_delivery;
 
 impl Store {
     /// The account's secrets, creating the first one on first use.
@@ -71,78 +72,83 @@ impl Store {
         account: AccountId,
         fresh: impl FnOnce() -> String,
     ) -> StoreResult<WebhookSecrets> {
-        sqlx::query("update accounts set webhook_secret = ? where id = ? and webhook_secret is null")
-            .bind(fresh())
-            .bind(account.to_string())
-            .execute(&self.pool)
-            .await?;
-        let row = sqlx::query(
+        let create = self.sql("update accounts set webhook_secret = ? where id = ? and webhook_secret is null");
+        let select = self.sql(
             "select webhook_secret, webhook_secret_previous, webhook_secret_rotated_at from accounts where id = ?",
-        )
-        .bind(account.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("account {account} has vanished")))?;
-        Ok(WebhookSecrets {
-            current: row.get("webhook_secret"),
-            previous: row.get("webhook_secret_previous"),
-            rotated_at: row
-                .get::<Option<i64>, _>("webhook_secret_rotated_at")
-                .map(Timestamp),
+        );
+        let fresh = fresh();
+        on_pool!(self, pool => {
+            sqlx::query(&create)
+                .bind(&fresh)
+                .bind(account.to_string())
+                .execute(pool)
+                .await?;
+            let row = sqlx::query(&select)
+                .bind(account.to_string())
+                .fetch_optional(pool)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("account {account} has vanished")))?;
+            Ok(WebhookSecrets {
+                current: row.text("webhook_secret"),
+                previous: row.opt_text("webhook_secret_previous"),
+                rotated_at: row.opt_int("webhook_secret_rotated_at").map(Timestamp),
+            })
         })
     }
 
     /// Replaces the account's secret with `fresh`; the old one stays as the previous.
     pub async fn rotate_webhook_secret(&self, account: AccountId, fresh: String) -> StoreResult<()> {
-        sqlx::query(
+        let sql = self.sql(
             "update accounts set webhook_secret_previous = webhook_secret, webhook_secret = ?, \
              webhook_secret_rotated_at = ? where id = ?",
-        )
-        .bind(fresh)
-        .bind(now_ms())
-        .bind(account.to_string())
-        .execute(&self.pool)
-        .await?;
+        );
+        on_pool!(self, pool => sqlx::query(&sql)
+            .bind(&fresh)
+            .bind(now_ms())
+            .bind(account.to_string())
+            .execute(pool)
+            .await
+            .map(drop)?);
         Ok(())
     }
 
-    /// Takes the most overdue pending delivery for `lease_ms`: no other instance sends it
-    /// meanwhile.
+    /// Takes the most overdue pending delivery for `lease_ms`: no other sender, of this
+    /// instance or another, sends it meanwhile.
     pub async fn claim_delivery(&self, lease_ms: i64) -> StoreResult<Option<DueDelivery>> {
         let now = now_ms();
-        let row = sqlx::query(
-            "update webhook_deliveries set lease_until = ? where id = (\
-                select id from webhook_deliveries where state = 'pending' and next_at <= ? \
-                and (lease_until is null or lease_until < ?) order by next_at limit 1) \
-             returning id, job_id, account_id, url, failures",
-        )
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(DueDelivery {
-                id: r.get("id"),
-                job_id: job_id(r.get("job_id"))?,
-                account: super::accounts::account_id(r.get("account_id"))?,
-                url: r.get("url"),
-                failures: u32::try_from(r.get::<i64, _>("failures")).unwrap_or(0),
+        let lock = match self.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " for update skip locked",
+        };
+        let sql = self
+            .sql(&format!(
+                "update webhook_deliveries set lease_until = ? where id = (\
+                    select id from webhook_deliveries where state = 'pending' and next_at <= ? \
+                    and (lease_until is null or lease_until < ?) order by next_at limit 1{lock}) \
+                 returning id, job_id, account_id, url, failures"
+            ))
+            .into_owned();
+        on_pool!(self, pool => sqlx::query(&sql)
+            .bind(now + lease_ms)
+            .bind(now)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| {
+                Ok(DueDelivery {
+                    id: r.text("id"),
+                    job_id: job_id(&r.text("job_id"))?,
+                    account: super::accounts::account_id(&r.text("account_id"))?,
+                    url: r.text("url"),
+                    failures: u32::try_from(r.int("failures")).unwrap_or(0),
+                })
             })
-        })
-        .transpose()
+            .transpose())
     }
 
-    /// The finished job a delivery reports on (any account: the delivery names it).
+    /// The finished job a delivery reports on.
     pub async fn job_for_delivery(&self, delivery: &DueDelivery) -> StoreResult<Option<Job>> {
-        let row = sqlx::query(&format!(
-            "select {JOB_COLUMNS} from jobs where id = ? and account_id = ?"
-        ))
-        .bind(delivery.job_id.to_string())
-        .bind(delivery.account.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(super::jobs::job_from_row).transpose()
+        self.get_job(delivery.account, delivery.job_id).await
     }
 
     /// Logs an attempt and moves the delivery on, in one transaction.
@@ -152,91 +158,99 @@ impl Store {
         attempt: &WebhookAttempt,
         end: AttemptEnd,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin_with("begin immediate").await?;
-        sqlx::query(
-            "insert into webhook_attempts (delivery_id, attempted_at, http_status, latency_ms, error) \
-             values (?, ?, ?, ?, ?)",
-        )
-        .bind(&delivery.id)
-        .bind(attempt.at.0)
-        .bind(attempt.http_status.map(i64::from))
-        .bind(i64::from(attempt.latency_ms))
-        .bind(attempt.error.as_deref())
-        .execute(&mut *tx)
-        .await?;
         let (state, next_at, failures) = match end {
             AttemptEnd::Delivered => (DeliveryState::Delivered, None, delivery.failures),
             AttemptEnd::RetryAt(at) => (DeliveryState::Pending, Some(at), delivery.failures + 1),
             AttemptEnd::GiveUp(state) => (state, None, delivery.failures + 1),
         };
-        sqlx::query(
+        let log = self.sql(
+            "insert into webhook_attempts (delivery_id, attempted_at, http_status, latency_ms, error) \
+             values (?, ?, ?, ?, ?)",
+        );
+        let update = self.sql(
             "update webhook_deliveries set state = ?, next_at = ?, failures = ?, lease_until = null where id = ?",
-        )
-        .bind(state.as_str())
-        .bind(next_at)
-        .bind(i64::from(failures))
-        .bind(&delivery.id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        );
+        on_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(&log)
+                .bind(&delivery.id)
+                .bind(attempt.at.0)
+                .bind(attempt.http_status.map(i64::from))
+                .bind(i64::from(attempt.latency_ms))
+                .bind(attempt.error.as_deref())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&update)
+                .bind(state.as_str())
+                .bind(next_at)
+                .bind(i64::from(failures))
+                .bind(&delivery.id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         Ok(())
     }
 
     /// A job's webhook delivery and its attempts; `None` when the job names no webhook or
     /// has not ended yet.
     pub async fn webhook_log(&self, account: AccountId, id: JobId) -> StoreResult<Option<WebhookLog>> {
-        let Some(row) = sqlx::query(
-            "select id, url, state, next_at from webhook_deliveries where job_id = ? and account_id = ?",
-        )
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .fetch_optional(&self.pool)
-        .await?
-        else {
-            return Ok(None);
-        };
-        let delivery: String = row.get("id");
-        let state: String = row.get("state");
-        let attempts = sqlx::query(
+        let delivery_sql =
+            self.sql("select id, url, state, next_at from webhook_deliveries where job_id = ? and account_id = ?");
+        // One sender at a time holds a delivery, so its attempts never share a moment.
+        let attempts_sql = self.sql(
             "select attempted_at, http_status, latency_ms, error from webhook_attempts \
-             where delivery_id = ? order by attempted_at, rowid",
-        )
-        .bind(&delivery)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| WebhookAttempt {
-            at: Timestamp(r.get("attempted_at")),
-            http_status: r
-                .get::<Option<i64>, _>("http_status")
-                .and_then(|s| u16::try_from(s).ok()),
-            latency_ms: u32::try_from(r.get::<i64, _>("latency_ms")).unwrap_or(u32::MAX),
-            error: r.get("error"),
+             where delivery_id = ? order by attempted_at",
+        );
+        on_pool!(self, pool => {
+            let Some(row) = sqlx::query(&delivery_sql)
+                .bind(id.to_string())
+                .bind(account.to_string())
+                .fetch_optional(pool)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let delivery = row.text("id");
+            let state = row.text("state");
+            let attempts = sqlx::query(&attempts_sql)
+                .bind(&delivery)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| WebhookAttempt {
+                    at: Timestamp(r.int("attempted_at")),
+                    http_status: r.opt_int("http_status").and_then(|s| u16::try_from(s).ok()),
+                    latency_ms: u32::try_from(r.int("latency_ms")).unwrap_or(u32::MAX),
+                    error: r.opt_text("error"),
+                })
+                .collect();
+            Ok(Some(WebhookLog {
+                url: row.text("url"),
+                message_id: delivery,
+                state: state
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("delivery state {state:?}")))?,
+                next_attempt_at: row.opt_int("next_at").map(Timestamp),
+                attempts,
+            }))
         })
-        .collect();
-        Ok(Some(WebhookLog {
-            url: row.get("url"),
-            message_id: delivery,
-            state: state
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("delivery state {state:?}")))?,
-            next_attempt_at: row.get::<Option<i64>, _>("next_at").map(Timestamp),
-            attempts,
-        }))
     }
 
     /// Schedules another attempt now, with a fresh schedule. `false` when the job has no
     /// delivery (it names no webhook, or has not ended).
     pub async fn redeliver(&self, account: AccountId, id: JobId) -> StoreResult<bool> {
-        let result = sqlx::query(
+        let sql = self.sql(
             "update webhook_deliveries set state = 'pending', next_at = ?, failures = 0, lease_until = null \
              where job_id = ? and account_id = ?",
-        )
-        .bind(now_ms())
-        .bind(id.to_string())
-        .bind(account.to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        );
+        let updated = on_pool!(self, pool => sqlx::query(&sql)
+            .bind(now_ms())
+            .bind(id.to_string())
+            .bind(account.to_string())
+            .execute(pool)
+            .await?
+            .rows_affected());
+        Ok(updated == 1)
     }
 }
