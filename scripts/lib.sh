@@ -46,6 +46,33 @@ ensure_end2end_packages() {
   fi
 }
 
+# The PostgreSQL server the storage tests use (databases ccjobs_test_* are made and dropped
+# there). Override with CCJOBS_TEST_POSTGRES=postgres://USER@HOST:PORT.
+PG_TEST_SERVER="${CCJOBS_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432}"
+
+postgres_answers() {
+  command -v psql >/dev/null && psql "$PG_TEST_SERVER/postgres" -Atqc 'select 1' >/dev/null 2>&1
+}
+
+# Starts the machine's PostgreSQL when it is installed but not running (CI).
+ensure_postgres() {
+  if postgres_answers; then return 0; fi
+  if command -v pg_ctlcluster >/dev/null; then
+    say "starting PostgreSQL"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+    $sudo service postgresql start >/dev/null 2>&1 || true
+    for _ in $(seq 1 20); do postgres_answers && return 0; sleep 0.5; done
+  fi
+  return 1
+}
+
+# Drops the test databases earlier runs left behind (a test that failed keeps its own).
+drop_test_databases() {
+  psql "$PG_TEST_SERVER/postgres" -Atqc "select datname from pg_database where datname like 'ccjobs\_test\_%'" |
+    while read -r db; do psql "$PG_TEST_SERVER/postgres" -qc "drop database if exists $db" >/dev/null; done
+}
+
 # One bundle: cargo features ($1, may be empty) → /pkg/<name>.js and /pkg/<name>.wasm.
 build_bundle() {
   local features=$1 name=$2

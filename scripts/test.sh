@@ -14,8 +14,17 @@ build_site
 say "checking bundle sizes against their recorded budget"
 node scripts/check-bundles.js "$SITE/pkg"
 
-say "unit and integration tests"
+say "unit and integration tests (SQLite)"
 cargo test
+
+if ensure_postgres; then
+  say "integration tests again on PostgreSQL ($PG_TEST_SERVER), a fresh database per test"
+  drop_test_databases
+  CCJOBS_TEST_POSTGRES="$PG_TEST_SERVER" cargo test -p server --test it
+  drop_test_databases
+else
+  say "SKIPPED the PostgreSQL tests: no PostgreSQL server answers at $PG_TEST_SERVER (install and start one, or set CCJOBS_TEST_POSTGRES=postgres://USER@HOST:PORT). SQLite was tested."
+fi
 
 say "browser tests"
 ensure_chromium

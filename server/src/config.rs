@@ -72,6 +72,10 @@ pub struct Config {
     /// The model name sent to the speech-to-text service.
     #[arg(long, env = "CCJOBS_TRANSCRIBE_MODEL", default_value = "whisper-1")]
     pub transcribe_model: String,
+    /// How long a worker's claim on a job holds without renewal (it renews every third of
+    /// that while the job runs); a job whose server died runs again elsewhere after it.
+    #[arg(long, env = "CCJOBS_LEASE_SECS", default_value_t = 60)]
+    pub lease_secs: u64,
     /// Delete finished jobs (and their files) this many days after submission; 0 keeps them.
     #[arg(long, env = "CCJOBS_RETENTION_DAYS", default_value_t = 0)]
     pub retention_days: u32,

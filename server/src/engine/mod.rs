@@ -16,11 +16,10 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
-/// How long a claim holds without renewal before the reaper may hand the job to another
-/// worker. Running jobs renew it every third of that (the heartbeat), so a crashed
-/// worker's job is picked up again within about a minute.
+/// How long a claim holds without renewal, by default, before the reaper may hand the job
+/// to another worker (`CCJOBS_LEASE_SECS`). Running jobs renew it every third of that (the
+/// heartbeat), so a crashed worker's job is picked up again within about a minute.
 pub const LEASE_MS: i64 = 60 * 1000;
-const HEARTBEAT: Duration = Duration::from_millis(LEASE_MS as u64 / 3);
 /// A job whose worker died, or whose engine failed transiently, this many times is failed
 /// rather than run again.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -28,6 +27,7 @@ pub const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_FACTOR: u64 = 6;
 /// Idle workers look at the queue at least this often, even without a wake-up.
 const IDLE_POLL: Duration = Duration::from_secs(1);
+/// The reaper looks for expired leases this often at most (and at least twice a lease).
 const REAP_EVERY: Duration = Duration::from_secs(15);
 
 /// Running workers; dropping the sender or calling [`Engine::shutdown`] stops them.
@@ -56,7 +56,9 @@ impl Engine {
             media_policy: config.fetch_policy(),
             retry_base_ms: config.retry_base_ms,
             webhook_wake: webhook_wake.clone(),
+            lease_ms: i64::try_from(config.lease_secs.max(1).saturating_mul(1000)).unwrap_or(LEASE_MS),
         };
+        let reap_every = REAP_EVERY.min(Duration::from_millis(runner.lease_ms as u64 / 2));
         let mut tasks: Vec<JoinHandle<()>> = (0..workers)
             .map(|_| {
                 tokio::spawn(worker(
@@ -68,7 +70,7 @@ impl Engine {
             })
             .collect();
         if workers > 0 {
-            tasks.push(tokio::spawn(reaper(store.clone(), stopped.clone())));
+            tasks.push(tokio::spawn(reaper(store.clone(), reap_every, stopped.clone())));
             let deliverer = crate::webhooks::Deliverer {
                 store: store.clone(),
                 policy: config.outbound_policy(Duration::from_secs(15)),
@@ -103,18 +105,30 @@ struct Runner {
     retry_base_ms: u64,
     /// Told when a job ends: its webhook may be due.
     webhook_wake: Arc<Notify>,
+    /// How long a claim holds without renewal.
+    lease_ms: i64,
 }
 
 async fn worker(store: Store, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>, runner: Runner) {
-    let lease_token = random_token("lease_");
+    // The process ID in the token tells, in the claims audit, which instance ran a job.
+    let lease_token = random_token(&format!("lease_{}_", std::process::id()));
     while !*stopped.borrow() {
         match store
-            .claim_next(&lease_token, LEASE_MS, runner.limits.max_running_per_account)
+            .claim_next(
+                &lease_token,
+                runner.lease_ms,
+                runner.limits.max_running_per_account,
+            )
             .await
         {
             Ok(Some(claimed)) => {
                 let job_id = claimed.job.id;
-                let heartbeat = tokio::spawn(heartbeat(store.clone(), job_id, lease_token.clone()));
+                let heartbeat = tokio::spawn(heartbeat(
+                    store.clone(),
+                    job_id,
+                    lease_token.clone(),
+                    runner.lease_ms,
+                ));
                 let outcome = run(&claimed, &runner).await;
                 heartbeat.abort();
                 let attempts = claimed.job.attempts;
@@ -253,10 +267,10 @@ async fn janitor(store: Store, retention_days: u32, mut stopped: watch::Receiver
 }
 
 /// Renews the lease while the job runs; stops when the lease is lost.
-async fn heartbeat(store: Store, job: app::model::JobId, lease_token: String) {
+async fn heartbeat(store: Store, job: app::model::JobId, lease_token: String, lease_ms: i64) {
     loop {
-        tokio::time::sleep(HEARTBEAT).await;
-        match store.renew_lease(job, &lease_token, LEASE_MS).await {
+        tokio::time::sleep(Duration::from_millis(lease_ms as u64 / 3)).await;
+        match store.renew_lease(job, &lease_token, lease_ms).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::warn!(%job, "lease lost while running; the result will be discarded");
@@ -267,7 +281,7 @@ async fn heartbeat(store: Store, job: app::model::JobId, lease_token: String) {
     }
 }
 
-async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
+async fn reaper(store: Store, every: Duration, mut stopped: watch::Receiver<bool>) {
     while !*stopped.borrow() {
         match store.reap_expired(MAX_ATTEMPTS).await {
             Ok(r) if r.requeued + r.failed == 0 => {}
@@ -279,7 +293,7 @@ async fn reaper(store: Store, mut stopped: watch::Receiver<bool>) {
             Err(e) => tracing::error!(error = %e, "lease reaper failed"),
         }
         tokio::select! {
-            _ = tokio::time::sleep(REAP_EVERY) => {}
+            _ = tokio::time::sleep(every) => {}
             _ = stopped.changed() => {}
         }
     }

@@ -49,9 +49,11 @@ fn account_row(r: &impl Columns) -> StoreResult<AccountRow> {
 
 impl Store {
     pub async fn count_accounts(&self) -> StoreResult<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar("select count(*) from accounts")
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("select count(*) from accounts")
             .fetch_one(pool)
-            .await?))
+            .await?),
+        )
     }
 
     /// Creates an account; `None` when the name is taken.
@@ -148,9 +150,8 @@ impl Store {
 
     pub async fn insert_session(&self, account: AccountId, token_hash: &str, ttl_ms: i64) -> StoreResult<()> {
         let now = now_ms();
-        let sql = self.sql(
-            "insert into sessions (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)",
-        );
+        let sql = self
+            .sql("insert into sessions (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)");
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(token_hash)
             .bind(account.to_string())

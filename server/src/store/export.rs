@@ -52,7 +52,8 @@ impl Store {
 
     /// The jobs that retried this one.
     pub async fn retried_as(&self, account: AccountId, id: JobId) -> StoreResult<Vec<JobId>> {
-        let sql = self.sql("select id from jobs where retry_of = ? and account_id = ? order by created_at, id");
+        let sql =
+            self.sql("select id from jobs where retry_of = ? and account_id = ? order by created_at, id");
         let ids: Vec<String> = on_pool!(self, pool => sqlx::query_scalar(&sql)
             .bind(id.to_string())
             .bind(account.to_string())
@@ -64,7 +65,8 @@ impl Store {
     /// A server-wide setting, created with `make` on first use.
     pub async fn setting_or_insert(&self, name: &str, make: impl FnOnce() -> String) -> StoreResult<String> {
         let fresh = make();
-        let insert = self.sql("insert into settings (name, value) values (?, ?) on conflict (name) do nothing");
+        let insert =
+            self.sql("insert into settings (name, value) values (?, ?) on conflict (name) do nothing");
         let select = self.sql("select value from settings where name = ?");
         let value: Option<String> = on_pool!(self, pool => {
             sqlx::query(&insert).bind(name).bind(&fresh).execute(pool).await?;

@@ -137,9 +137,10 @@ pub(super) fn job_from_row(r: &impl Columns) -> StoreResult<Job> {
 macro_rules! insert_file {
     ($store:expr, $tx:expr, $id:expr, $kind:expr, $file:expr) => {{
         let file: &$crate::store::FileRow = $file;
-        sqlx::query(&$store.sql(
-            "insert into job_files (job_id, kind, name, content_type, data) values (?, ?, ?, ?, ?)",
-        ))
+        sqlx::query(
+            &$store
+                .sql("insert into job_files (job_id, kind, name, content_type, data) values (?, ?, ?, ?, ?)"),
+        )
         .bind($id.to_string())
         .bind($kind)
         .bind(&file.name)
@@ -157,21 +158,30 @@ impl Store {
     /// can claim it).
     pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Inserted> {
         let d = &job.description;
-        let select_job = self.sql(&format!("select {JOB_COLUMNS} from jobs where id = ?")).into_owned();
+        let select_job = self
+            .sql(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
+            .into_owned();
         let find_key = self.sql("select job_id from idempotency_keys where account_id = ? and key = ?");
         let insert = self.sql(
             "insert into jobs (id, account_id, created_at, job_type, status, source, retry_of, \
              source_profile, target_profile, frame_rate, source_file_name, description) \
              values (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
         );
-        let insert_key = self.sql(
-            "insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)",
-        );
+        let insert_key = self
+            .sql("insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)");
+        let postgres = self.dialect() == super::Dialect::Postgres;
+        let key_lock = self.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))");
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             if let Some(key) = &job.idempotency_key {
-                // Under the write lock (SQLite), or the key's unique index (PostgreSQL):
-                // two requests with one key cannot both insert.
+                // Under the write lock (SQLite) or a lock on the key for this transaction
+                // (PostgreSQL): two requests with one key cannot both insert.
+                if postgres {
+                    sqlx::query(&key_lock)
+                        .bind(format!("{}\n{key}", job.account))
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let existing: Option<String> = sqlx::query_scalar(&find_key)
                     .bind(job.account.to_string())
                     .bind(key)
@@ -332,10 +342,11 @@ impl Store {
     }
 
     pub async fn get_job(&self, account: AccountId, id: JobId) -> StoreResult<Option<Job>> {
-        let sql = self.sql(&format!(
-            "select {JOB_COLUMNS} from jobs where id = ? and account_id = ?"
-        ))
-        .into_owned();
+        let sql = self
+            .sql(&format!(
+                "select {JOB_COLUMNS} from jobs where id = ? and account_id = ?"
+            ))
+            .into_owned();
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(id.to_string())
             .bind(account.to_string())

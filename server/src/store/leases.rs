@@ -186,7 +186,9 @@ impl Store {
     /// Extends a lease this worker still holds. `false`: the lease was lost (the reaper took
     /// the job back), and the worker's result will be discarded.
     pub async fn renew_lease(&self, id: JobId, lease_token: &str, lease_ms: i64) -> StoreResult<bool> {
-        let sql = self.sql("update jobs set lease_until = ? where id = ? and status = 'processing' and lease_token = ?");
+        let sql = self.sql(
+            "update jobs set lease_until = ? where id = ? and status = 'processing' and lease_token = ?",
+        );
         let renewed = on_pool!(self, pool => sqlx::query(&sql)
             .bind(now_ms() + lease_ms)
             .bind(id.to_string())

@@ -177,8 +177,8 @@ pub fn push_filter<'a, DB>(
                 Dialect::Sqlite => "source_file_name like ",
                 Dialect::Postgres => "source_file_name ilike ",
             })
-                .push_bind(like.clone())
-                .push(" escape '\\'");
+            .push_bind(like.clone())
+            .push(" escape '\\'");
         }
         None => {
             qb.push("1 = 0");

@@ -72,7 +72,8 @@ impl Store {
         account: AccountId,
         fresh: impl FnOnce() -> String,
     ) -> StoreResult<WebhookSecrets> {
-        let create = self.sql("update accounts set webhook_secret = ? where id = ? and webhook_secret is null");
+        let create =
+            self.sql("update accounts set webhook_secret = ? where id = ? and webhook_secret is null");
         let select = self.sql(
             "select webhook_secret, webhook_secret_previous, webhook_secret_rotated_at from accounts where id = ?",
         );
@@ -195,8 +196,9 @@ impl Store {
     /// A job's webhook delivery and its attempts; `None` when the job names no webhook or
     /// has not ended yet.
     pub async fn webhook_log(&self, account: AccountId, id: JobId) -> StoreResult<Option<WebhookLog>> {
-        let delivery_sql =
-            self.sql("select id, url, state, next_at from webhook_deliveries where job_id = ? and account_id = ?");
+        let delivery_sql = self.sql(
+            "select id, url, state, next_at from webhook_deliveries where job_id = ? and account_id = ?",
+        );
         // One sender at a time holds a delivery, so its attempts never share a moment.
         let attempts_sql = self.sql(
             "select attempted_at, http_status, latency_ms, error from webhook_attempts \

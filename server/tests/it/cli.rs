@@ -94,7 +94,7 @@ impl Drop for Served {
 }
 
 fn database_url(dir: &Path) -> String {
-    format!("sqlite://{}/ccjobs.db", dir.display())
+    crate::common::database_url(dir)
 }
 
 fn stdout(o: &Output) -> String {

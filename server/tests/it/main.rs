@@ -14,6 +14,7 @@ mod limits;
 mod openapi;
 mod remote;
 mod retention;
+mod scale;
 mod sign_in;
 mod transcribe;
 mod translate;

@@ -2,7 +2,6 @@
 
 use crate::common::*;
 use app::time::Timestamp;
-use sqlx::Connection;
 
 #[tokio::test]
 async fn old_finished_jobs_go_with_their_files_and_running_or_recent_ones_stay() {
@@ -24,16 +23,9 @@ async fn old_finished_jobs_go_with_their_files_and_running_or_recent_ones_stay()
     let queued = queued["id"].as_str().expect("id").to_string();
 
     // Backdate four finished jobs and the queued one by 40 days.
-    let url = format!("sqlite://{}", app.dir.path().join("ccjobs.db").display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("db");
     let forty_days_ago = ccjobs::store::now_ms() - 40 * 86_400_000;
     for id in ids[..4].iter().chain([&queued]) {
-        sqlx::query("update jobs set created_at = ? where id = ?")
-            .bind(forty_days_ago)
-            .bind(id)
-            .execute(&mut conn)
-            .await
-            .expect("backdate");
+        app.backdate(id, forty_days_ago).await;
     }
 
     let store = app.instance.state.service.store();
@@ -56,15 +48,13 @@ async fn old_finished_jobs_go_with_their_files_and_running_or_recent_ones_stay()
             404
         );
     }
-    let files: i64 = sqlx::query_scalar("select count(*) from job_files where job_id in (?, ?, ?, ?)")
-        .bind(&ids[0])
-        .bind(&ids[1])
-        .bind(&ids[2])
-        .bind(&ids[3])
-        .fetch_one(&mut conn)
-        .await
-        .expect("count");
-    assert_eq!(files, 0, "files went with their jobs");
+    for id in &ids[..4] {
+        let id = id.parse().expect("id");
+        for kind in ["source", "target", "response"] {
+            let file = store.get_file_unscoped(id, kind).await.expect("db");
+            assert!(file.is_none(), "the {kind} file went with its job");
+        }
+    }
     assert_eq!(
         app.get(&app.key, &format!("/jobs/{}", ids[4])).await.0.as_u16(),
         200,

@@ -19,9 +19,52 @@ pub const VTT: &str = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello <i>worl
 pub const CONVERT: &str =
     r#"{"job_type":"convert","source_profile":"SubRip Video Subtitle Script","target_profile":"WebVTT"}"#;
 
-pub fn config(db: &Path, workers: usize) -> Config {
+/// The environment variable that runs the suite on PostgreSQL: the server's URL without a
+/// database (e.g. `postgres://postgres@127.0.0.1:5432`). Each test gets its own database.
+pub const POSTGRES_ENV: &str = "CCJOBS_TEST_POSTGRES";
+
+/// The database of a test whose files live in `dir`: a SQLite file there, or, when
+/// `CCJOBS_TEST_POSTGRES` is set, a fresh PostgreSQL database whose URL is kept in `dir`
+/// (so a test that restarts its server finds the same data).
+pub fn database_url(dir: &Path) -> String {
+    let Ok(server) = std::env::var(POSTGRES_ENV) else {
+        return format!("sqlite://{}", dir.join("ccjobs.db").display());
+    };
+    let kept = dir.join("postgres-url");
+    if let Ok(url) = std::fs::read_to_string(&kept) {
+        return url;
+    }
+    let name = format!("ccjobs_test_{}", &ccjobs::tokens::random_token("")[..16]);
+    let server = server.trim_end_matches('/').to_string();
+    let admin = format!("{server}/postgres");
+    let create = format!("create database {name}");
+    // Its own thread and runtime: callers may be inside a runtime already, or not.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            use sqlx::Connection;
+            let mut connection = sqlx::PgConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV} is set but {admin} refuses connections: {e}"));
+            sqlx::query(&create)
+                .execute(&mut connection)
+                .await
+                .expect("create database");
+        });
+    })
+    .join()
+    .expect("database created");
+    let url = format!("{server}/{name}");
+    std::fs::write(&kept, &url).expect("keep the database URL");
+    url
+}
+
+pub fn config(dir: &Path, workers: usize) -> Config {
     Config {
-        database_url: format!("sqlite://{}", db.display()),
+        database_url: database_url(dir),
         bind: "127.0.0.1:0".parse().expect("address"),
         public_url: None,
         site_root: "target/site".into(),
@@ -34,6 +77,7 @@ pub fn config(db: &Path, workers: usize) -> Config {
         retry_base_ms: 5000,
         webhook_first_retry_ms: 5000,
         fetch_timeout_secs: 300,
+        lease_secs: 60,
         transcribe_url: None,
         transcribe_api_key: None,
         transcribe_model: "whisper-1".into(),
@@ -69,7 +113,7 @@ impl TestApp {
     }
 
     pub async fn open_with(dir: tempfile::TempDir, workers: usize, adjust: impl FnOnce(&mut Config)) -> Self {
-        let mut config = config(&dir.path().join("ccjobs.db"), workers);
+        let mut config = config(dir.path(), workers);
         adjust(&mut config);
         let instance = ccjobs::build(config).await.expect("instance");
         let service = instance.state.service.clone();
@@ -173,6 +217,30 @@ impl TestApp {
 
     pub async fn submit(&self, key: &str, config: &str, file: Option<(&str, &[u8])>) -> (StatusCode, Value) {
         self.json(submit_request(key, config, file)).await
+    }
+
+    /// Moves a job's submission time (what a test of old jobs needs), straight in the
+    /// database, whichever backend runs.
+    pub async fn backdate(&self, id: &str, created_at: i64) {
+        use sqlx::Connection;
+        let url = database_url(self.dir.path());
+        if url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&url).await.expect("database");
+            sqlx::query("update jobs set created_at = $1 where id = $2")
+                .bind(created_at)
+                .bind(id)
+                .execute(&mut db)
+                .await
+                .expect("backdate");
+        } else {
+            let mut db = sqlx::SqliteConnection::connect(&url).await.expect("database");
+            sqlx::query("update jobs set created_at = ? where id = ?")
+                .bind(created_at)
+                .bind(id)
+                .execute(&mut db)
+                .await
+                .expect("backdate");
+        }
     }
 
     /// A job's file (`source`, `target`, `response`) as text; it must be there.
