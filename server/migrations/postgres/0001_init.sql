@@ -89,8 +89,6 @@ create index jobs_processing_account_idx on jobs (account_id) where status = 'pr
 create index jobs_retry_of_idx on jobs (retry_of) where retry_of is not null;
 -- Substring search on source file names (ILIKE '%…%'): a trigram index.
 create index jobs_file_name_trgm_idx on jobs using gin (source_file_name gin_trgm_ops);
--- Retention: finished jobs by age.
-create index jobs_finished_created_idx on jobs (created_at) where status in ('passed', 'failed');
 
 -- Files live with their job so that delete and retention are one transaction.
 create table job_files (

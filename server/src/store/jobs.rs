@@ -341,6 +341,43 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    /// The database's plan for the first page of a filter (what `list_jobs` runs), one
+    /// line per step. On PostgreSQL sequential scans are priced out for the question, so
+    /// the plan shows whether an index serves the filter, whatever the table's size.
+    pub async fn explain_list(&self, account: AccountId, filter: &JobFilter) -> StoreResult<Vec<String>> {
+        let search = self.plan_search(filter).await?;
+        let now = Timestamp(now_ms());
+        let (explain, column) = match self.dialect() {
+            super::Dialect::Sqlite => ("explain query plan ", "detail"),
+            super::Dialect::Postgres => ("explain (costs off) ", "QUERY PLAN"),
+        };
+        let postgres = self.dialect() == super::Dialect::Postgres;
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if postgres {
+                sqlx::query("set local enable_seqscan = off").execute(&mut *tx).await?;
+            }
+            let mut qb = QueryBuilder::new(format!("{explain}select {SUMMARY_COLUMNS} from jobs"));
+            push_filter(&mut qb, account, filter, now, &search, None);
+            qb.push(" order by created_at desc, id desc limit ").push_bind(26i64);
+            let plan = qb
+                .build()
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.text(column))
+                .collect();
+            tx.rollback().await?;
+            Ok(plan)
+        })
+    }
+
+    /// Refreshes the planner's statistics (after a bulk load).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        on_pool!(self, pool => sqlx::query("analyze").execute(pool).await.map(drop)?);
+        Ok(())
+    }
+
     pub async fn get_job(&self, account: AccountId, id: JobId) -> StoreResult<Option<Job>> {
         let sql = self
             .sql(&format!(

@@ -12,6 +12,7 @@ mod isolation;
 mod leases;
 mod limits;
 mod openapi;
+mod plans;
 mod remote;
 mod retention;
 mod scale;

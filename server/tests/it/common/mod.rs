@@ -219,28 +219,28 @@ impl TestApp {
         self.json(submit_request(key, config, file)).await
     }
 
-    /// Moves a job's submission time (what a test of old jobs needs), straight in the
-    /// database, whichever backend runs.
-    pub async fn backdate(&self, id: &str, created_at: i64) {
+    /// Runs one SQL statement (no parameters, SQL both databases speak) straight on the
+    /// test's database: for what no API does, such as backdating jobs.
+    pub async fn execute(&self, statement: &str) {
         use sqlx::Connection;
         let url = database_url(self.dir.path());
         if url.starts_with("postgres") {
             let mut db = sqlx::PgConnection::connect(&url).await.expect("database");
-            sqlx::query("update jobs set created_at = $1 where id = $2")
-                .bind(created_at)
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .expect("backdate");
+            sqlx::query(statement).execute(&mut db).await.expect(statement);
         } else {
             let mut db = sqlx::SqliteConnection::connect(&url).await.expect("database");
-            sqlx::query("update jobs set created_at = ? where id = ?")
-                .bind(created_at)
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .expect("backdate");
+            sqlx::query(statement).execute(&mut db).await.expect(statement);
         }
+    }
+
+    /// Moves a job's submission time (what a test of old jobs needs).
+    pub async fn backdate(&self, id: &str, created_at: i64) {
+        // IDs are UUIDs: nothing to quote.
+        assert!(id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'), "{id}");
+        self.execute(&format!(
+            "update jobs set created_at = {created_at} where id = '{id}'"
+        ))
+        .await;
     }
 
     /// A job's file (`source`, `target`, `response`) as text; it must be there.
