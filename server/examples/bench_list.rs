@@ -1,19 +1,19 @@
-//! Dashboard list benchmark: seeds N jobs into a SQLite file with a realistic mix (bulk
-//! insert, not the API), then times the list service call — what the `list_jobs` server
-//! function runs — for each filter combination at the first, a middle and the last page.
+//! Dashboard list benchmark: seeds N jobs into a SQLite file or a PostgreSQL database with
+//! a realistic mix (bulk insert, not the API), then times the list service call — what
+//! the `list_jobs` server function runs — for each filter combination at the first, a
+//! middle and the last page.
 //!
-//!     cargo run --release -p server --example bench_list -- [JOBS] [DB_PATH]
+//!     cargo run --release -p server --example bench_list -- [JOBS] [DB_PATH | postgres://…]
 //!
-//! JOBS defaults to 1,000,000; DB_PATH to target/bench/list-JOBS.db (reused when present).
+//! JOBS defaults to 1,000,000; the database to target/bench/list-JOBS.db. Either is reused
+//! when it already holds the bench account's jobs.
 
 use app::filter::{parse_list_query, Cursor, PageRequest};
 use app::model::{AccountId, JobId};
 use app::time::Timestamp;
 use ccjobs::service::Service;
 use ccjobs::store::{now_ms, Store};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
-use std::str::FromStr;
+use sqlx::Connection;
 use std::time::Instant;
 
 const ITERATIONS: usize = 200;
@@ -26,13 +26,17 @@ async fn main() -> anyhow::Result<()> {
         .map(|s| s.replace('_', "").parse())
         .transpose()?
         .unwrap_or(1_000_000);
-    let path = args
+    let target = args
         .get(2)
         .cloned()
         .unwrap_or_else(|| format!("target/bench/list-{jobs}.db"));
-    let url = format!("sqlite://{path}");
-    let fresh = !std::path::Path::new(&path).exists();
+    let url = if target.starts_with("postgres") {
+        target
+    } else {
+        format!("sqlite://{target}")
+    };
     let store = Store::open(&url).await?;
+    let fresh = store.account_by_name("bench").await?.is_none();
     let service = Service::open(store, ccjobs::config::Limits::default()).await?;
     let account = match service.store().account_by_name("bench").await? {
         Some(a) => a.id,
@@ -43,6 +47,7 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         seed(&url, account, jobs, 1).await?;
         seed(&url, other, jobs / 10, 2).await?;
+        service.store().analyze().await?;
         println!(
             "seeded {} + {} jobs in {:.1} s",
             jobs,
@@ -110,12 +115,20 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn bounds(url: &str, account: AccountId) -> anyhow::Result<(i64, i64)> {
-    let mut conn = SqliteConnectOptions::from_str(url)?.connect().await?;
-    let row: (i64, i64) =
-        sqlx::query_as("select min(created_at), max(created_at) from jobs where account_id = ?")
+    let sql = "select min(created_at), max(created_at) from jobs where account_id = ";
+    let row: (i64, i64) = if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query_as(&format!("{sql}$1"))
             .bind(account.to_string())
             .fetch_one(&mut conn)
-            .await?;
+            .await?
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        sqlx::query_as(&format!("{sql}?"))
+            .bind(account.to_string())
+            .fetch_one(&mut conn)
+            .await?
+    };
     Ok(row)
 }
 
@@ -136,18 +149,31 @@ impl Rng {
 }
 
 async fn seed(url: &str, account: AccountId, count: usize, seed: u64) -> anyhow::Result<()> {
-    let mut conn = SqliteConnectOptions::from_str(url)?.connect().await?;
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        seed_rows!(conn, sqlx::Postgres, account, count, seed)
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await?;
+        seed_rows!(conn, sqlx::Sqlite, account, count, seed)
+    }
+    Ok(())
+}
+
+/// The bulk insert, typed for each database.
+macro_rules! seed_rows {
+    ($conn:ident, $db:ty, $account:expr, $count:expr, $seed:expr) => {{
+    let (account, count, seed) = ($account, $count, $seed);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
     let now = now_ms();
     let span = 400 * 86_400_000_u64;
     let description =
         r#"{"job_type":"convert","source_profile":"SubRip Video Subtitle Script","target_profile":"WebVTT"}"#;
-    let mut tx = conn.begin().await?;
+    let mut tx = $conn.begin().await?;
     const CHUNK: usize = 200;
     let mut done = 0;
     while done < count {
         let n = CHUNK.min(count - done);
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        let mut qb = sqlx::QueryBuilder::<$db>::new(
             "insert into jobs (id, account_id, created_at, job_type, status, source, source_profile, \
              target_profile, frame_rate, source_file_name, description, error, error_summary, attempts, \
              started_at, finished_at) ",
@@ -181,7 +207,7 @@ async fn seed(url: &str, account: AccountId, count: usize, seed: u64) -> anyhow:
                 .push_bind(description)
                 .push_bind(error.clone())
                 .push_bind(error)
-                .push_bind(1)
+                .push_bind(1i64)
                 .push_bind(created + 50)
                 .push_bind(created + 400);
         });
@@ -189,5 +215,6 @@ async fn seed(url: &str, account: AccountId, count: usize, seed: u64) -> anyhow:
         done += n;
     }
     tx.commit().await?;
-    Ok(())
+    }};
 }
+use seed_rows;
