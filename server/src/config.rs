@@ -7,7 +7,8 @@ use std::path::PathBuf;
 /// Settings for `ccjobs serve` (and the database for every subcommand).
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Database URL: `sqlite://PATH` (the folder is created).
+    /// Database URL: `sqlite://PATH` (the file and its folder are created), or
+    /// `postgres://USER@HOST/DATABASE` for several instances on one database.
     #[arg(
         long = "database",
         env = "DATABASE_URL",
@@ -40,8 +41,9 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when serving over HTTPS).
     #[arg(long, env = "CCJOBS_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
-    /// Allow source URLs that point at private or loopback addresses (self-hosted setups
-    /// whose files sit on the internal network). Off: such URLs are refused.
+    /// Allow source URLs, `media_path` and webhooks that point at private or loopback
+    /// addresses (self-hosted setups whose files and receivers sit on the internal
+    /// network). Off: such URLs are refused.
     #[arg(long, env = "CCJOBS_ALLOW_PRIVATE_URLS", default_value_t = false)]
     pub allow_private_urls: bool,
     /// How long fetching a source URL or a `media_path` may take in all, in seconds.
@@ -96,13 +98,15 @@ pub struct Limits {
     /// Most cues a caption file may have.
     #[arg(long, env = "CCJOBS_MAX_CUES", default_value_t = Limits::DEFAULT.max_cues)]
     pub max_cues: usize,
-    /// Requests per minute for one API key or session (429 beyond, with Retry-After).
+    /// Requests per minute for one API key or session, per instance (429 beyond, with
+    /// Retry-After).
     #[arg(long, env = "CCJOBS_RATE_PER_KEY", default_value_t = Limits::DEFAULT.requests_per_minute_per_key)]
     pub requests_per_minute_per_key: u32,
-    /// Requests per minute from one IP address (429 beyond, with Retry-After).
+    /// Requests per minute from one IP address, per instance (429 beyond, with Retry-After).
     #[arg(long, env = "CCJOBS_RATE_PER_IP", default_value_t = Limits::DEFAULT.requests_per_minute_per_ip)]
     pub requests_per_minute_per_ip: u32,
-    /// Jobs of one account that run at once on this server (its other jobs wait, queued).
+    /// Jobs of one account that run at once, counted over every instance on the database
+    /// (its other jobs wait, queued).
     #[arg(long, env = "CCJOBS_MAX_RUNNING_PER_ACCOUNT", default_value_t = Limits::DEFAULT.max_running_per_account)]
     pub max_running_per_account: u32,
 }

@@ -429,3 +429,39 @@ fn webhook_secret_and_delivery_log_from_the_cli() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("has no webhook"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_configuration_reference_lists_every_setting() {
+    let help = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .expect("help");
+    let help = stdout(&help);
+    let reference = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/CONFIGURATION.md"))
+        .expect("docs/CONFIGURATION.md");
+    // clap's help: one block per flag, "      --flag <VALUE>\n          text [env: NAME=…]".
+    let mut settings = 0;
+    for block in help.split("\n      --").skip(1) {
+        let flag = block.split_whitespace().next().unwrap_or_default();
+        let Some(env) = block
+            .split("[env: ")
+            .nth(1)
+            .and_then(|e| e.split(['=', ']']).next())
+        else {
+            continue;
+        };
+        settings += 1;
+        let row = reference
+            .lines()
+            .find(|l| l.starts_with(&format!("| `--{flag}`")))
+            .unwrap_or_else(|| panic!("docs/CONFIGURATION.md has no row for --{flag}"));
+        assert!(
+            row.contains(&format!("`{env}`")),
+            "the row of --{flag} names {env}: {row}"
+        );
+    }
+    assert!(
+        settings >= 25,
+        "read only {settings} settings from `ccjobs serve --help`"
+    );
+}
