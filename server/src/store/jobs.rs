@@ -1,7 +1,7 @@
 //! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
 
 use super::search::{push_filter, Search};
-use super::{now_ms, on_pool, BeginWrite, Columns, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, Backend, Columns, Store, StoreError, StoreResult};
 use app::description::JobDescription;
 use app::filter::{Cursor, JobFilter, PageRequest};
 use app::model::{AccountId, Job, JobId, JobPage, JobSource, JobSummary};

@@ -6,7 +6,7 @@
 
 use super::jobs::{insert_file, job_from_row, ClaimedJob, FileRow, Outcome, JOB_COLUMNS};
 use super::webhooks::enqueue_delivery;
-use super::{now_ms, on_pool, BeginWrite, Columns, Dialect, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, Backend, Columns, Dialect, Store, StoreError, StoreResult};
 use app::model::{Job, JobId, JobStatus};
 use app::time::Timestamp;
 

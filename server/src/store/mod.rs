@@ -1,8 +1,12 @@
 //! Storage: sqlx over SQLite (the embedded default) or PostgreSQL (several instances on
 //! one database), migrations applied on open.
 //!
+//! Every method of [`Store`] is written once and compiled for each database (`on_pool!`
+//! expands its body once per pool type), so each query is typed for the database it runs
+//! on while the SQL stays in one place; [`Backend`] and [`Dialect`] hold what differs
+//! (write transactions, placeholders, `for update skip locked` claims, file-name search).
 //! Runtime `query`/`query_as` rather than the checked macros: no database is needed at
-//! compile time, and the same code shape carries over to the PostgreSQL backend.
+//! compile time.
 
 mod accounts;
 mod export;
@@ -71,19 +75,25 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-/// A write transaction on either backend. SQLite's takes the write lock up front
-/// (`begin immediate`): a deferred transaction that reads first can fail at once with
-/// "database is locked" when another writer commits in between, busy timeout or not.
-/// PostgreSQL's row locks need nothing special.
-pub(crate) trait BeginWrite {
+/// What the store needs of a database beyond sqlx's `Executor`: implemented by the SQLite
+/// and the PostgreSQL pool, so each method of [`Store`] — the one storage contract the
+/// engine, the REST API and the server functions use — runs on either.
+pub(crate) trait Backend {
     type Db: sqlx::Database;
+    /// The SQL this database speaks where the two differ.
+    const DIALECT: Dialect;
+    /// A write transaction. SQLite's takes the write lock up front (`begin immediate`): a
+    /// deferred transaction that reads first can fail at once with "database is locked"
+    /// when another writer commits in between, busy timeout or not. PostgreSQL's row locks
+    /// need nothing special.
     fn begin_write(
         &self,
     ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
 }
 
-impl BeginWrite for SqlitePool {
+impl Backend for SqlitePool {
     type Db = sqlx::Sqlite;
+    const DIALECT: Dialect = Dialect::Sqlite;
     fn begin_write(
         &self,
     ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send
@@ -92,8 +102,9 @@ impl BeginWrite for SqlitePool {
     }
 }
 
-impl BeginWrite for PgPool {
+impl Backend for PgPool {
     type Db = sqlx::Postgres;
+    const DIALECT: Dialect = Dialect::Postgres;
     fn begin_write(
         &self,
     ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send
@@ -159,10 +170,10 @@ impl Store {
     }
 
     pub fn dialect(&self) -> Dialect {
-        match self.pool {
-            Pool::Sqlite(_) => Dialect::Sqlite,
-            Pool::Postgres(_) => Dialect::Postgres,
+        fn of<B: Backend>(_: &B) -> Dialect {
+            B::DIALECT
         }
+        on_pool!(self, pool => of(pool))
     }
 
     /// `sql` with its `?` placeholders as this database wants them (`$1`, `$2`, … on

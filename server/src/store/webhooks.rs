@@ -3,7 +3,7 @@
 //! lost), and the log of every attempt.
 
 use super::jobs::job_id;
-use super::{now_ms, on_pool, BeginWrite, Columns, Dialect, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, Backend, Columns, Dialect, Store, StoreError, StoreResult};
 use app::model::{AccountId, DeliveryState, Job, JobId, WebhookAttempt, WebhookLog};
 use app::time::Timestamp;
 
