@@ -20,7 +20,8 @@ cargo test
 if ensure_postgres; then
   say "integration tests again on PostgreSQL ($PG_TEST_SERVER), a fresh database per test"
   drop_test_databases
-  CCJOBS_TEST_POSTGRES="$PG_TEST_SERVER" cargo test -p server --test it
+  # Not `-p server`: the workspace's feature set, so nothing is compiled again.
+  CCJOBS_TEST_POSTGRES="$PG_TEST_SERVER" cargo test --test it
   drop_test_databases
 else
   say "SKIPPED the PostgreSQL tests: no PostgreSQL server answers at $PG_TEST_SERVER (install and start one, or set CCJOBS_TEST_POSTGRES=postgres://USER@HOST:PORT). SQLite was tested."

@@ -34,6 +34,8 @@ const REAP_EVERY: Duration = Duration::from_secs(15);
 pub struct Engine {
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// PostgreSQL only: wakes a worker when any instance queues a job (LISTEN/NOTIFY).
+    listener: Option<JoinHandle<()>>,
 }
 
 impl Engine {
@@ -69,8 +71,10 @@ impl Engine {
                 ))
             })
             .collect();
+        let mut listener = None;
         if workers > 0 {
             tasks.push(tokio::spawn(reaper(store.clone(), reap_every, stopped.clone())));
+            listener = store.listen_for_jobs(wake.clone());
             let deliverer = crate::webhooks::Deliverer {
                 store: store.clone(),
                 policy: config.outbound_policy(Duration::from_secs(15)),
@@ -82,12 +86,19 @@ impl Engine {
         if retention_days > 0 {
             tasks.push(tokio::spawn(janitor(store, retention_days, stopped)));
         }
-        Self { stop, tasks }
+        Self {
+            stop,
+            tasks,
+            listener,
+        }
     }
 
     /// Stops claiming, lets running jobs finish, and waits for the workers.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
+        if let Some(listener) = self.listener {
+            listener.abort();
+        }
         for task in self.tasks {
             let _ = task.await;
         }

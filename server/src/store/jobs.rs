@@ -171,6 +171,7 @@ impl Store {
             .sql("insert into idempotency_keys (account_id, key, job_id, created_at) values (?, ?, ?, ?)");
         let postgres = self.dialect() == super::Dialect::Postgres;
         let key_lock = self.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))");
+        let notify = format!("select pg_notify('{}', '')", super::JOBS_CHANNEL);
         on_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             if let Some(key) = &job.idempotency_key {
@@ -222,6 +223,11 @@ impl Store {
                     .bind(now_ms())
                     .execute(&mut *tx)
                     .await?;
+            }
+            if postgres {
+                // Delivered at commit to every instance listening: an idle worker anywhere
+                // wakes at once instead of at its next poll.
+                sqlx::query(&notify).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(Inserted::New(job_from_row(&row)?))

@@ -147,6 +147,9 @@ macro_rules! columns_for {
 columns_for!(SqliteRow);
 columns_for!(PgRow);
 
+/// The PostgreSQL channel on which a new job is announced (`pg_notify` at commit).
+pub const JOBS_CHANNEL: &str = "ccjobs_jobs";
+
 /// The job store.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -167,6 +170,37 @@ impl Store {
             )));
         };
         Ok(Self { pool })
+    }
+
+    /// Wakes `wake` whenever another instance (or this one) queues a job, for as long as
+    /// the returned task runs; `None` on SQLite, where all workers share one process and
+    /// its own `Notify`. A lost connection is re-opened after a second (the workers' poll
+    /// covers the gap).
+    pub fn listen_for_jobs(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return None;
+        };
+        let pool = pool.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                let listening = async {
+                    let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await?;
+                    listener.listen(JOBS_CHANNEL).await?;
+                    loop {
+                        listener.recv().await?;
+                        wake.notify_one();
+                    }
+                };
+                let result: Result<(), sqlx::Error> = listening.await;
+                if let Err(e) = result {
+                    tracing::warn!(error = %e, "not listening for new jobs; workers poll meanwhile");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }))
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -223,3 +223,30 @@ async fn three_instances_run_every_job_once_and_survive_losing_one() {
     assert_eq!(instances.len(), 3, "all three instances ran jobs");
     eprintln!("{taken_over} jobs of the killed instance were finished by the others");
 }
+
+#[tokio::test]
+async fn a_queued_job_is_announced_to_every_instance() {
+    if std::env::var(POSTGRES_ENV).is_err() {
+        eprintln!("skipped: LISTEN/NOTIFY needs PostgreSQL; set {POSTGRES_ENV}");
+        return;
+    }
+    let app = crate::common::TestApp::start(0).await;
+    let database = database_url(app.dir.path());
+    // Another instance's view: a listener of its own on the channel workers listen on.
+    let mut listener = sqlx::postgres::PgListener::connect(&database)
+        .await
+        .expect("listener");
+    listener
+        .listen(ccjobs::store::JOBS_CHANNEL)
+        .await
+        .expect("listen");
+    let (status, job) = app
+        .submit(&app.key, crate::common::CONVERT, Some(("a.srt", SRT.as_bytes())))
+        .await;
+    assert_eq!(status, 201, "{job}");
+    let notification = tokio::time::timeout(Duration::from_secs(10), listener.recv())
+        .await
+        .expect("a notification arrives")
+        .expect("notification");
+    assert_eq!(notification.channel(), ccjobs::store::JOBS_CHANNEL);
+}
