@@ -72,7 +72,10 @@ pub async fn get_job_detail(id: String) -> Result<JobDetail, ApiError> {
     let retried_as = service.retried_as(account, id).await?;
     let description_json = serde_json::to_string_pretty(job.description.value())
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let webhook = service.webhook_log(account, id).await?;
+    let webhook = match job.description.fields.webhook {
+        Some(_) => service.webhook_log(account, id).await?,
+        None => None,
+    };
     Ok(JobDetail {
         job,
         retried_as,

@@ -41,6 +41,20 @@ pub fn TopBar() -> impl IntoView {
     }
 }
 
+/// What a signed-in page shows when its data did not come: the way to sign in (and back
+/// here), or the error.
+pub fn load_failed(error: crate::api::ApiError) -> AnyView {
+    use crate::erased::Erase;
+    match error {
+        crate::api::ApiError::Unauthorized => {
+            let location = leptos_router::hooks::use_location();
+            let path = sign_in_path(&location.pathname.get_untracked(), "");
+            view! { <leptos_router::components::Redirect path/> }.erase()
+        }
+        e => view! { <p class="alert" role="alert">{e.to_string()}</p> }.erase(),
+    }
+}
+
 /// Where a signed-out visitor goes: sign-in, then back here.
 pub fn sign_in_path(path: &str, search: &str) -> String {
     let target = if search.is_empty() {

@@ -2,14 +2,12 @@
 //! editor that checks as you type, submit it with a file or a URL, read the answer, and
 //! copy the equivalent `curl` and `ccjobs submit` commands.
 
-use super::{sign_in_path, TopBar};
-use crate::api::{playground_profiles, ApiError};
+use super::{load_failed, TopBar};
+use crate::api::playground_profiles;
 use crate::description::JobDescription;
 use crate::erased::{Erase, SyncHydrated};
 use crate::model::{JobType, ProfileInfo};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
 use serde_json::{Map, Value};
 
 const FILE_INPUT: &str = "playground-file";
@@ -17,7 +15,6 @@ const STARTER: &str = "{\n  \"job_type\": \"convert\",\n  \"source_profile\": \"
 
 #[component]
 pub fn Playground() -> impl IntoView {
-    let location = use_location();
     let profiles = Resource::new(|| (), |_| playground_profiles());
     view! {
         <TopBar/>
@@ -27,10 +24,7 @@ pub fn Playground() -> impl IntoView {
             <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading profiles…"</p> })>
                 {move || profiles.get().map(|result| match result {
                     Ok(profiles) => view! { <Composer profiles/> }.erase(),
-                    Err(ApiError::Unauthorized) => view! {
-                        <Redirect path=sign_in_path(&location.pathname.get_untracked(), "")/>
-                    }.erase(),
-                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.erase(),
+                    Err(e) => load_failed(e),
                 })}
             </Transition>
         </main>

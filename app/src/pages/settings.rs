@@ -1,18 +1,15 @@
 //! Account settings (`/settings`): the webhook signing secret — shown on request, copied,
 //! rotated — and how a receiver checks a signature.
 
-use super::{sign_in_path, TopBar};
-use crate::api::{webhook_secret, ApiError};
+use super::{load_failed, TopBar};
+use crate::api::webhook_secret;
 use crate::components::LocalTime;
 use crate::erased::{Erase, SyncHydrated};
 use crate::model::WebhookSecret;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Settings() -> impl IntoView {
-    let location = use_location();
     let secret = Resource::new(|| (), |()| webhook_secret(false));
     view! {
         <TopBar/>
@@ -21,10 +18,7 @@ pub fn Settings() -> impl IntoView {
             <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading…"</p> })>
                 {move || secret.get().map(|result| match result {
                     Ok(current) => view! { <SecretCard current/> }.erase(),
-                    Err(ApiError::Unauthorized) => view! {
-                        <Redirect path=sign_in_path(&location.pathname.get_untracked(), "")/>
-                    }.erase(),
-                    Err(e) => view! { <p class="alert" role="alert">{e.to_string()}</p> }.erase(),
+                    Err(e) => load_failed(e),
                 })}
             </Transition>
         </main>

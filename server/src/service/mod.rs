@@ -265,11 +265,11 @@ impl Service {
         account: AccountId,
         id: JobId,
     ) -> Result<Option<WebhookLog>, ServiceError> {
-        let job = self.get_job(account, id).await?;
-        if job.description.fields.webhook.is_none() {
-            return Ok(None);
+        match self.store.webhook_log(account, id).await? {
+            Some(log) => Ok(Some(log)),
+            // No delivery: still NotFound for a job this account does not have.
+            None => self.get_job(account, id).await.map(|_| None),
         }
-        Ok(self.store.webhook_log(account, id).await?)
     }
 
     /// Sends a finished job's webhook again now, with a fresh retry schedule.

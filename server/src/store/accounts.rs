@@ -149,9 +149,23 @@ impl Store {
     }
 
     pub async fn insert_session(&self, account: AccountId, token_hash: &str, ttl_ms: i64) -> StoreResult<()> {
+        self.insert_token("sessions", account, token_hash, ttl_ms).await
+    }
+
+    /// A session or sign-in link: the token's hash, valid for `ttl_ms` from now.
+    async fn insert_token(
+        &self,
+        table: &str,
+        account: AccountId,
+        token_hash: &str,
+        ttl_ms: i64,
+    ) -> StoreResult<()> {
         let now = now_ms();
         let sql = self
-            .sql("insert into sessions (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)");
+            .sql(&format!(
+                "insert into {table} (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)"
+            ))
+            .into_owned();
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(token_hash)
             .bind(account.to_string())
@@ -189,19 +203,8 @@ impl Store {
         token_hash: &str,
         ttl_ms: i64,
     ) -> StoreResult<()> {
-        let now = now_ms();
-        let sql = self.sql(
-            "insert into sign_in_links (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)",
-        );
-        on_pool!(self, pool => sqlx::query(&sql)
-            .bind(token_hash)
-            .bind(account.to_string())
-            .bind(now)
-            .bind(now + ttl_ms)
-            .execute(pool)
+        self.insert_token("sign_in_links", account, token_hash, ttl_ms)
             .await
-            .map(drop)?);
-        Ok(())
     }
 
     /// Spends a sign-in link: at most once, and only before it expires.
