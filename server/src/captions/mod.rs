@@ -1,25 +1,38 @@
 //! Caption formats: each reads into, or writes from, one intermediate cue model.
 //!
-//! A format is a profile name (the hosted service's exact spelling), an extension, and an
-//! optional reader and writer. Adding a format is adding a module and one line to
-//! [`FORMATS`].
+//! A format is a profile name (the hosted service's exact spelling), an extension, its
+//! options, and an optional reader and writer. Adding a format is adding a module and one
+//! line to [`FORMATS`]. [`detect`] says what a file really is, for a wrong source_profile.
 
+mod detect;
 mod encoding;
 mod model;
+mod options;
+mod sami;
 mod sbv;
+mod scc;
 mod srt;
+mod stl;
 mod text;
+pub mod timecode;
+mod ttml;
 mod vtt;
 mod vtt_read;
 
+pub use detect::{detect, Detected};
 pub use encoding::{decode, Decoded};
-pub use model::{Cue, Document};
+pub use model::{Align, Cue, Document, Placement};
+pub use options::{Allowed, OptionSpec, Options};
+pub use timecode::{FrameRate, Timecode};
+pub(crate) use srt::parse_clock;
 
 /// Why a caption file could not be read. Says where and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {
     #[error("line {line}: {message}")]
     AtLine { line: usize, message: String },
+    #[error("byte {offset}: {message}")]
+    AtByte { offset: usize, message: String },
     #[error(
         "the file is not valid {encoding} text (first bad byte at offset {offset}); save it as UTF-8 and submit again"
     )]
@@ -35,24 +48,88 @@ pub struct Written {
     pub warnings: Vec<String>,
 }
 
-pub type Reader = fn(&str) -> Result<Document, ParseError>;
-pub type Writer = fn(&Document) -> Written;
+/// What a reader is given: the file, decoded to text unless the format is binary, the
+/// frame rate to read timecodes at, and the job's validated `decode_options`.
+pub struct Input<'a> {
+    /// The decoded text (empty for binary formats).
+    pub text: &'a str,
+    /// The file as submitted.
+    pub bytes: &'a [u8],
+    /// `source_frameRate`, else `default_frameRate` (29.97 drop-frame when neither is set).
+    pub frame_rate: FrameRate,
+    /// True when the job named the rate (`source_frameRate`): a file's own declaration
+    /// gives way to it.
+    pub frame_rate_given: bool,
+    pub options: &'a Options,
+}
+
+/// What a writer is given besides the cues: the frame rate to write timecodes at and the
+/// job's validated `encode_options`.
+pub struct Output<'a> {
+    pub frame_rate: FrameRate,
+    pub options: &'a Options,
+}
+
+pub type Reader = fn(&Input<'_>) -> Result<Document, ParseError>;
+pub type Writer = fn(&Document, &Output<'_>) -> Written;
 
 /// One caption format.
 pub struct Format {
     pub profile: &'static str,
     pub extension: &'static str,
     pub content_type: &'static str,
+    /// Binary formats (EBU STL) are read from bytes; the rest from decoded text.
+    pub binary: bool,
     pub read: Option<Reader>,
     pub write: Option<Writer>,
+    pub decode_options: &'static [OptionSpec],
+    pub encode_options: &'static [OptionSpec],
 }
 
 /// Every format ccjobs knows.
-pub static FORMATS: &[Format] = &[srt::FORMAT, vtt::FORMAT, sbv::FORMAT, text::FORMAT];
+pub static FORMATS: &[Format] = &[
+    srt::FORMAT,
+    vtt::FORMAT,
+    scc::FORMAT,
+    ttml::TTML,
+    ttml::DFXP,
+    ttml::IMSC,
+    sbv::FORMAT,
+    sami::FORMAT,
+    stl::FORMAT,
+    text::FORMAT,
+];
 
 /// The format with this exact profile name.
 pub fn format(profile: &str) -> Option<&'static Format> {
     FORMATS.iter().find(|f| f.profile == profile)
+}
+
+/// Reads a text format's source with no options, at 29.97 drop-frame: for tests and tools.
+pub fn read_text(format: &Format, text: &str) -> Result<Document, ParseError> {
+    let options = Options::default();
+    let read = format.read.ok_or(ParseError::Empty)?;
+    read(&Input {
+        text,
+        bytes: text.as_bytes(),
+        frame_rate: FrameRate::NTSC_DF,
+        frame_rate_given: false,
+        options: &options,
+    })
+}
+
+/// Writes with no options at 29.97 drop-frame: for tests and tools.
+pub fn write_plain(format: &Format, doc: &Document) -> Option<Written> {
+    let options = Options::default();
+    format.write.map(|write| {
+        write(
+            doc,
+            &Output {
+                frame_rate: FrameRate::NTSC_DF,
+                options: &options,
+            },
+        )
+    })
 }
 
 /// Profiles that can be read (for error messages).
@@ -164,12 +241,8 @@ mod tests {
         let srt = "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello <i>world</i>\r\n\r\n\
                    2\r\n00:01:02,030 --> 01:00:00,000\r\nTom & Jerry\r\nsecond line\r\n";
         let (read, write) = (format("SubRip Video Subtitle Script"), format("WebVTT"));
-        let doc = read
-            .and_then(|f| f.read)
-            .map(|r| r(srt))
-            .expect("srt reads")
-            .expect("parses");
-        let out = write.and_then(|f| f.write).map(|w| w(&doc)).expect("vtt writes");
+        let doc = read_text(read.expect("srt"), srt).expect("parses");
+        let out = write_plain(write.expect("vtt"), &doc).expect("vtt writes");
         assert_eq!(
             String::from_utf8(out.bytes).expect("utf-8"),
             "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.500\nHello <i>world</i>\n\n\

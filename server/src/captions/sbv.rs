@@ -2,14 +2,17 @@
 //! text lines, separated by blank lines (YouTube Help, "Supported subtitle and closed
 //! caption files").
 
-use super::{blocks, hms_ms, Cue, Document, Format, ParseError, Written};
+use super::{blocks, hms_ms, Cue, Document, Format, Input, Output, ParseError, Written};
 
 pub const FORMAT: Format = Format {
     profile: "YouTube SBV",
     extension: "sbv",
     content_type: "text/plain; charset=utf-8",
+    binary: false,
     read: Some(read),
     write: Some(write),
+    decode_options: &[],
+    encode_options: &[],
 };
 
 fn parse_clock(s: &str) -> Option<i64> {
@@ -33,7 +36,11 @@ fn clock(ms: i64) -> String {
     )
 }
 
-fn read(text: &str) -> Result<Document, ParseError> {
+fn read(input: &Input<'_>) -> Result<Document, ParseError> {
+    parse(input.text)
+}
+
+fn parse(text: &str) -> Result<Document, ParseError> {
     let mut doc = Document::default();
     for block in blocks(text) {
         let (n, timing) = block[0];
@@ -59,6 +66,7 @@ fn read(text: &str) -> Result<Document, ParseError> {
             start_ms: start,
             end_ms: end,
             lines,
+            ..Cue::default()
         });
     }
     if doc.cues.is_empty() {
@@ -67,7 +75,11 @@ fn read(text: &str) -> Result<Document, ParseError> {
     Ok(doc)
 }
 
-fn write(doc: &Document) -> Written {
+fn write(doc: &Document, _: &Output<'_>) -> Written {
+    write_doc(doc)
+}
+
+fn write_doc(doc: &Document) -> Written {
     let mut out = String::new();
     let mut styled = false;
     for cue in &doc.cues {
@@ -101,11 +113,11 @@ mod tests {
     #[test]
     fn round_trips_and_explains_bad_timing() {
         let doc =
-            read("0:00:01.000,0:00:02.500\nHello\nthere\n\n1:02:03.004,1:02:04.000\nBye\n").expect("parses");
+            parse("0:00:01.000,0:00:02.500\nHello\nthere\n\n1:02:03.004,1:02:04.000\nBye\n").expect("parses");
         assert_eq!((doc.cues[1].start_ms, doc.cues[0].lines.len()), (3_723_004, 2));
-        let again = read(std::str::from_utf8(&write(&doc).bytes).expect("utf-8")).expect("re-parses");
+        let again = parse(std::str::from_utf8(&write_doc(&doc).bytes).expect("utf-8")).expect("re-parses");
         assert_eq!(doc, again);
-        let err = read("0:00:01,0:00:02\nx").unwrap_err();
+        let err = parse("0:00:01,0:00:02\nx").unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("line 1: expected a timing line like 0:00:01.000,0:00:02.500"),
@@ -116,12 +128,13 @@ mod tests {
     #[test]
     fn a_line_that_is_only_markup_does_not_split_the_cue() {
         // Found by the sbv fuzz target: "</<<<<À>" stripped to a blank line.
-        let doc = crate::captions::srt::FORMAT.read.expect("reader")(
+        let doc = crate::captions::read_text(
+            &crate::captions::srt::FORMAT,
             "1\n00:00:01,000 --> 00:00:02,000\nHi\n</x>\nthere\n",
         )
         .expect("parses");
-        let text = String::from_utf8(write(&doc).bytes).expect("utf-8");
+        let text = String::from_utf8(write_doc(&doc).bytes).expect("utf-8");
         assert_eq!(text, "0:00:01.000,0:00:02.000\nHi\nthere\n\n");
-        assert_eq!(read(&text).expect("re-parses").cues.len(), 1);
+        assert_eq!(parse(&text).expect("re-parses").cues.len(), 1);
     }
 }

@@ -4,14 +4,17 @@
 //! separated by blank lines, a timing line `HH:MM:SS,mmm --> HH:MM:SS,mmm` (a `.` before
 //! the milliseconds is accepted too, as many tools write it), then text lines.
 
-use super::{blocks, clock, hms_ms, Cue, Document, Format, ParseError, Written};
+use super::{blocks, clock, hms_ms, Cue, Document, Format, Input, Output, ParseError, Written};
 
 pub const FORMAT: Format = Format {
     profile: "SubRip Video Subtitle Script",
     extension: "srt",
     content_type: "application/x-subrip; charset=utf-8",
+    binary: false,
     read: Some(read),
     write: Some(write),
+    decode_options: &[],
+    encode_options: &[],
 };
 
 /// Parses `HH:MM:SS,mmm` (hours may exceed two digits) into milliseconds.
@@ -32,7 +35,11 @@ fn parse_timing(line: &str) -> Option<(i64, i64)> {
     Some((parse_clock(start)?, parse_clock(end)?))
 }
 
-fn read(text: &str) -> Result<Document, ParseError> {
+fn read(input: &Input<'_>) -> Result<Document, ParseError> {
+    parse(input.text)
+}
+
+fn parse(text: &str) -> Result<Document, ParseError> {
     let mut doc = Document::default();
     for block in blocks(text) {
         let (n, first) = block[0];
@@ -74,6 +81,7 @@ fn read(text: &str) -> Result<Document, ParseError> {
             start_ms,
             end_ms,
             lines,
+            ..Cue::default()
         });
     }
     if doc.cues.is_empty() {
@@ -86,7 +94,7 @@ fn truncate(s: &str) -> String {
     s.chars().take(60).collect()
 }
 
-fn write(doc: &Document) -> Written {
+fn write(doc: &Document, _: &Output<'_>) -> Written {
     let mut out = String::new();
     for (i, cue) in doc.cues.iter().enumerate() {
         out.push_str(&format!(
@@ -114,7 +122,7 @@ mod tests {
     #[test]
     fn reads_blocks_without_numbers_and_with_coordinates() {
         let doc =
-            read("00:00:00,500 --> 00:00:01,000 X1:10 X2:20\nA\n\n\n3\n100:00:00.000 --> 100:00:01.000\nB\n")
+            parse("00:00:00,500 --> 00:00:01,000 X1:10 X2:20\nA\n\n\n3\n100:00:00.000 --> 100:00:01.000\nB\n")
                 .expect("parses");
         assert_eq!(doc.cues.len(), 2);
         assert_eq!(
@@ -127,13 +135,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let err = read("1\n00:00:01,000 -> 00:00:02,000\nHi\n").unwrap_err();
+        let err = parse("1\n00:00:01,000 -> 00:00:02,000\nHi\n").unwrap_err();
         assert_eq!(
             err.to_string(),
             "line 2: expected a timing line like 00:00:01,000 --> 00:00:02,500, found \"00:00:01,000 -> 00:00:02,000\""
         );
-        assert_eq!(read("\n\n").unwrap_err(), ParseError::Empty);
-        assert!(read("1\n00:00:05,000 --> 00:00:02,000\nx")
+        assert_eq!(parse("\n\n").unwrap_err(), ParseError::Empty);
+        assert!(parse("1\n00:00:05,000 --> 00:00:02,000\nx")
             .unwrap_err()
             .to_string()
             .contains("before it starts"));
@@ -141,8 +149,9 @@ mod tests {
 
     #[test]
     fn write_then_read_gives_the_same_cues() {
-        let doc = read("1\n00:00:01,000 --> 00:00:02,000\n<b>Hi</b>\nthere\n").expect("parses");
-        let again = read(std::str::from_utf8(&write(&doc).bytes).expect("utf-8")).expect("re-parses");
+        let doc = parse("1\n00:00:01,000 --> 00:00:02,000\n<b>Hi</b>\nthere\n").expect("parses");
+        let written = super::super::write_plain(&FORMAT, &doc).expect("writes");
+        let again = parse(std::str::from_utf8(&written.bytes).expect("utf-8")).expect("re-parses");
         assert_eq!(doc, again);
     }
 }

@@ -2,20 +2,27 @@
 //! Format" (§4.1 file structure, §4.2.2 cue text: `&` and `<` escaped, `-->` never inside
 //! cue text, no blank line inside a cue).
 
-use super::{clock, Document, Format, Written};
+use super::{clock, Document, Format, Output, Written};
 
 pub const FORMAT: Format = Format {
     profile: "WebVTT",
     extension: "vtt",
     content_type: "text/vtt; charset=utf-8",
+    binary: false,
     read: Some(super::vtt_read::read),
     write: Some(write),
+    decode_options: &[],
+    encode_options: &[],
 };
 
 /// Inline tags that mean the same in SubRip and WebVTT.
 const KEPT_TAGS: [&str; 6] = ["<i>", "</i>", "<b>", "</b>", "<u>", "</u>"];
 
-fn write(doc: &Document) -> Written {
+fn write(doc: &Document, _: &Output<'_>) -> Written {
+    write_doc(doc)
+}
+
+fn write_doc(doc: &Document) -> Written {
     let mut out = String::from("WEBVTT\n\n");
     let mut dropped_tags = 0usize;
     for cue in &doc.cues {
@@ -117,13 +124,14 @@ mod tests {
                 start_ms: 1000,
                 end_ms: 2000,
                 lines: vec!["<v Bob >".into(), "Hi".into()],
+                ..Default::default()
             }],
-            warnings: Vec::new(),
+            ..Document::default()
         };
-        let text = String::from_utf8(write(&doc).bytes).expect("utf-8");
+        let text = String::from_utf8(write_doc(&doc).bytes).expect("utf-8");
         assert_eq!(text, "WEBVTT\n\nintro\n00:00:01.000 --> 00:00:02.000\nHi\n");
         assert_eq!(
-            crate::captions::vtt_read::read(&text)
+            crate::captions::vtt_read::parse(&text)
                 .expect("re-parses")
                 .cues
                 .len(),

@@ -4,7 +4,7 @@
 //! `<b>`, `<u>` kept; voice, class, ruby, language spans and timestamp tags dropped with
 //! their text kept).
 
-use super::{blocks, hms_ms, Cue, Document, ParseError};
+use super::{blocks, hms_ms, Cue, Document, Input, ParseError};
 
 /// `hh:mm:ss.ttt` or `mm:ss.ttt`.
 fn parse_timestamp(s: &str) -> Option<i64> {
@@ -78,7 +78,11 @@ fn starts_block(line: &str, word: &str) -> bool {
         .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
 }
 
-pub fn read(text: &str) -> Result<Document, ParseError> {
+pub fn read(input: &Input<'_>) -> Result<Document, ParseError> {
+    parse(input.text)
+}
+
+pub fn parse(text: &str) -> Result<Document, ParseError> {
     if !text
         .lines()
         .next()
@@ -139,6 +143,7 @@ pub fn read(text: &str) -> Result<Document, ParseError> {
             start_ms,
             end_ms,
             lines,
+            ..Cue::default()
         });
     }
     if doc.cues.is_empty() {
@@ -163,7 +168,7 @@ mod tests {
 
     #[test]
     fn reads_cues_skipping_blocks_and_spans() {
-        let doc = read(SAMPLE).expect("parses");
+        let doc = parse(SAMPLE).expect("parses");
         assert_eq!(doc.cues.len(), 2);
         let c = &doc.cues[0];
         assert_eq!(
@@ -178,17 +183,17 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_webvtt_and_names_the_line() {
-        assert!(read("1\n00:00:01,000 --> 00:00:02,000\nx")
+        assert!(parse("1\n00:00:01,000 --> 00:00:02,000\nx")
             .unwrap_err()
             .to_string()
             .contains("expected \"WEBVTT\""));
-        let err = read("WEBVTT\n\n00:01.000 -> 00:02.000\nx\n").unwrap_err();
+        let err = parse("WEBVTT\n\n00:01.000 -> 00:02.000\nx\n").unwrap_err();
         assert!(
             err.to_string().starts_with("line 3: expected a timing line"),
             "{err}"
         );
         assert_eq!(
-            read("WEBVTT\n\nNOTE only a note\n").unwrap_err(),
+            parse("WEBVTT\n\nNOTE only a note\n").unwrap_err(),
             ParseError::Empty
         );
     }

@@ -13,7 +13,7 @@
 //! An unreachable, busy (429) or failing (5xx) service, or a media URL that times out, is
 //! transient: the job is tried again later. A refusal is permanent and says why.
 
-use super::convert::{target_format, write_target, Read};
+use super::convert::{default_rate, target_format, write_target, Read};
 use crate::captions::{Cue, Document};
 use crate::remote::{FetchPolicy, OutboundError};
 use crate::store::{FileRow, Outcome};
@@ -332,6 +332,7 @@ fn cue(words: &[Word], rules: &Rules) -> Cue {
         start_ms: words.first().map_or(0, |w| w.start_ms),
         end_ms: words.iter().map(|w| w.end_ms).max().unwrap_or(0),
         lines: wrap(words, rules.max_line_length),
+        ..Cue::default()
     }
 }
 
@@ -357,8 +358,8 @@ pub async fn run(
         Ok(rules) => rules,
         Err(error) => return Outcome::Failed { error },
     };
-    let target = match target_format(job) {
-        Ok(target) => target,
+    let (target, frame_rate) = match target_format(job).and_then(|t| Ok((t, default_rate(job)?))) {
+        Ok(parts) => parts,
         Err(error) => return Outcome::Failed { error },
     };
     let media =
@@ -424,12 +425,16 @@ pub async fn run(
     let read = Read {
         doc: Document {
             cues,
-            warnings: Vec::new(),
+            ..Document::default()
         },
         warnings,
         stem,
+        frame_rate,
     };
-    let (file, warnings) = write_target(target, read);
+    let (file, warnings) = match write_target(job, target, read) {
+        Ok(written) => written,
+        Err(error) => return Outcome::Failed { error },
+    };
     Outcome::Passed {
         target: file,
         warnings,

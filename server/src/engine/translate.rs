@@ -177,7 +177,10 @@ pub async fn run(
     for (cue, text) in read.doc.cues.iter_mut().zip(translated) {
         cue.lines = text.lines().map(str::to_string).collect();
     }
-    let (file, warnings) = write_target(target, read);
+    let (file, warnings) = match write_target(job, target, read) {
+        Ok(written) => written,
+        Err(error) => return Outcome::Failed { error },
+    };
     Outcome::Passed {
         target: file,
         warnings,
