@@ -5,7 +5,7 @@
 //! Each body must not panic, hang or allocate without bound on any input; where a reader
 //! accepts a file, writing it back in the same format and reading that again must work.
 
-use crate::captions::{self, Document, FrameRate, Input, Options};
+use crate::captions;
 
 /// The profiles that have a reader, each a fuzz target.
 pub fn readers() -> impl Iterator<Item = &'static str> {
@@ -15,33 +15,13 @@ pub fn readers() -> impl Iterator<Item = &'static str> {
         .map(|f| f.profile)
 }
 
-/// Reads `data` as `format` would be read for a job: decoded unless binary, no options.
-fn read_as(format: &captions::Format, data: &[u8]) -> Option<Result<Document, captions::ParseError>> {
-    let read = format.read?;
-    let decoded;
-    let text = if format.binary {
-        ""
-    } else {
-        decoded = captions::decode(data).ok()?;
-        &decoded.text
-    };
-    let options = Options::default();
-    Some(read(&Input {
-        text,
-        bytes: data,
-        frame_rate: FrameRate::NTSC_DF,
-        frame_rate_given: false,
-        options: &options,
-    }))
-}
-
 /// Decodes the bytes as a caption file would be, reads them as `profile`, and writes the
 /// result in every format; a file read in a format must survive a round trip through it.
 pub fn caption_file(profile: &str, data: &[u8]) {
     let Some(format) = captions::format(profile) else {
         panic!("no format {profile:?}");
     };
-    let Some(Ok(document)) = read_as(format, data) else {
+    let Some(Ok(document)) = captions::read_bytes(format, data) else {
         return;
     };
     for target in captions::FORMATS {
@@ -54,7 +34,7 @@ pub fn caption_file(profile: &str, data: &[u8]) {
         }
     }
     if let Some(again) = captions::write_plain(format, &document) {
-        let reread = match read_as(format, &again.bytes) {
+        let reread = match captions::read_bytes(format, &again.bytes) {
             Some(Ok(doc)) => doc,
             other => panic!(
                 "{profile}: our own output does not read back ({:?}):\n{}",

@@ -8,6 +8,8 @@ mod detect;
 mod encoding;
 mod model;
 mod options;
+#[cfg(test)]
+mod properties;
 mod sami;
 mod sbv;
 mod scc;
@@ -118,6 +120,30 @@ pub fn read_text(format: &Format, text: &str) -> Result<Document, ParseError> {
     })
 }
 
+/// Reads a file as a job with no options would (decoded unless the format is binary, at
+/// 29.97 drop-frame): for benchmarks, fuzzing and tools. `None` if the profile cannot be read.
+pub fn read_bytes(format: &Format, bytes: &[u8]) -> Option<Result<Document, ParseError>> {
+    let read = format.read?;
+    let decoded;
+    let text = if format.binary {
+        ""
+    } else {
+        decoded = match decode(bytes) {
+            Ok(d) => d,
+            Err(e) => return Some(Err(e)),
+        };
+        &decoded.text
+    };
+    let options = Options::default();
+    Some(read(&Input {
+        text,
+        bytes,
+        frame_rate: FrameRate::NTSC_DF,
+        frame_rate_given: false,
+        options: &options,
+    }))
+}
+
 /// Writes with no options at 29.97 drop-frame: for tests and tools.
 pub fn write_plain(format: &Format, doc: &Document) -> Option<Written> {
     let options = Options::default();
@@ -220,6 +246,18 @@ pub(crate) fn strip_tags(line: &str) -> String {
     out
 }
 
+/// The `color` attribute of a `<font …>` tag's inside (`font color="red"`, quoted or not).
+pub(crate) fn font_colour(tag: &str) -> Option<&str> {
+    let lower = tag.to_ascii_lowercase();
+    let at = lower.find("color")? + "color".len();
+    let rest = tag[at..].trim_start().strip_prefix('=')?.trim_start();
+    let value = match rest.chars().next()? {
+        q @ ('"' | '\'') => rest[1..].split(q).next()?,
+        _ => rest.split(|c: char| c.is_whitespace() || c == '>').next()?,
+    };
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
+
 /// Formats milliseconds as `HH:MM:SS` plus `sep` and milliseconds (`,` for SRT, `.` for VTT).
 pub(crate) fn clock(ms: i64, sep: char) -> String {
     let ms = ms.max(0);
@@ -235,6 +273,14 @@ pub(crate) fn clock(ms: i64, sep: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn font_colours_are_found_quoted_or_not() {
+        assert_eq!(font_colour("font color=\"#ff0000\""), Some("#ff0000"));
+        assert_eq!(font_colour("FONT size=2 COLOR='yellow'"), Some("yellow"));
+        assert_eq!(font_colour("font color=red"), Some("red"));
+        assert_eq!(font_colour("font face=x"), None);
+    }
 
     #[test]
     fn srt_to_webvtt_keeps_timing_and_text() {

@@ -95,11 +95,16 @@ fn write_doc(doc: &Document) -> Written {
         }
         out.push('\n');
     }
-    let warnings = if styled {
-        vec!["YouTube SBV has no styling; italic, bold and underline were dropped".to_string()]
-    } else {
-        Vec::new()
-    };
+    let mut warnings = Vec::new();
+    if styled {
+        warnings.push("YouTube SBV has no styling; italic, bold and underline were dropped".to_string());
+    }
+    let placed = doc.cues.iter().filter(|c| !c.placement.is_default()).count();
+    if placed > 0 {
+        warnings.push(format!(
+            "YouTube SBV has no positions; {placed} caption(s) placed elsewhere in the source will show at the bottom"
+        ));
+    }
     Written {
         bytes: out.into_bytes(),
         warnings,

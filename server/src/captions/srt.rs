@@ -2,9 +2,11 @@
 //!
 //! SubRip has no formal specification; this follows the de facto format: numbered blocks
 //! separated by blank lines, a timing line `HH:MM:SS,mmm --> HH:MM:SS,mmm` (a `.` before
-//! the milliseconds is accepted too, as many tools write it), then text lines.
+//! the milliseconds is accepted too, as many tools write it), then text lines. Position is
+//! the `{\anN}` override many players honour (numpad layout: 7–9 top, 4–6 middle, 1–3
+//! bottom; left, centre, right).
 
-use super::{blocks, clock, hms_ms, Cue, Document, Format, Input, Output, ParseError, Written};
+use super::{blocks, clock, hms_ms, Align, Cue, Document, Format, Input, Output, ParseError, Placement, Written};
 
 pub const FORMAT: Format = Format {
     profile: "SubRip Video Subtitle Script",
@@ -72,22 +74,67 @@ fn parse(text: &str) -> Result<Document, ParseError> {
                 ),
             });
         }
-        let lines = block[timing_at + 1..]
+        let mut lines: Vec<String> = block[timing_at + 1..]
             .iter()
             .map(|(_, l)| l.to_string())
             .collect();
+        let placement = lines.first_mut().map(take_an).unwrap_or_default();
         doc.cues.push(Cue {
             id,
             start_ms,
             end_ms,
             lines,
-            ..Cue::default()
+            placement,
         });
     }
     if doc.cues.is_empty() {
         return Err(ParseError::Empty);
     }
     Ok(doc)
+}
+
+/// Removes a leading `{\anN}` from the line and returns the placement it asks for.
+fn take_an(line: &mut String) -> Placement {
+    let n = match line.as_bytes() {
+        [b'{', b'\\', b'a', b'n', n @ b'1'..=b'9', b'}', ..] => n - b'0',
+        _ => return Placement::default(),
+    };
+    line.replace_range(..6, "");
+    Placement {
+        top: match n {
+            7..=9 => Some(TOP),
+            4..=6 => Some(MIDDLE),
+            _ => None,
+        },
+        align: match n % 3 {
+            1 => Some(Align::Left),
+            0 => Some(Align::Right),
+            _ => None,
+        },
+        ..Placement::default()
+    }
+}
+
+/// Where `{\an8}` and `{\an5}` put a cue's top, in percent of the frame.
+const TOP: f32 = 10.0;
+const MIDDLE: f32 = 45.0;
+
+/// The `{\anN}` override for a placement; empty for bottom centre.
+fn an(p: &Placement) -> String {
+    let row = match p.top {
+        Some(top) if top < 33.0 => 7,
+        Some(top) if top < 60.0 => 4,
+        _ => 1,
+    };
+    let column = match p.align {
+        Some(Align::Left | Align::Start) => 0,
+        Some(Align::Right | Align::End) => 2,
+        _ => 1,
+    };
+    match row + column {
+        2 => String::new(),
+        n => format!("{{\\an{n}}}"),
+    }
 }
 
 fn truncate(s: &str) -> String {
@@ -103,6 +150,7 @@ fn write(doc: &Document, _: &Output<'_>) -> Written {
             clock(cue.start_ms, ','),
             clock(cue.end_ms, ',')
         ));
+        out.push_str(&an(&cue.placement));
         for line in super::written_lines(&cue.lines, std::borrow::Cow::Borrowed) {
             out.push_str(&line);
             out.push('\n');
@@ -145,6 +193,19 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("before it starts"));
+    }
+
+    #[test]
+    fn an_overrides_place_the_cue() {
+        let doc = parse("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Top\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an1}Left\n")
+            .expect("parses");
+        assert_eq!(doc.cues[0].lines, ["Top"]);
+        assert_eq!((doc.cues[0].placement.top, doc.cues[0].placement.align), (Some(TOP), None));
+        assert_eq!(doc.cues[1].placement.align, Some(Align::Left));
+        let written = super::super::write_plain(&FORMAT, &doc).expect("writes");
+        let text = String::from_utf8(written.bytes).expect("utf-8");
+        assert!(text.contains("{\\an8}Top\n") && text.contains("{\\an1}Left\n"), "{text}");
+        assert_eq!(parse(&text).expect("re-reads").cues, doc.cues);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `<b>`, `<u>` kept; voice, class, ruby, language spans and timestamp tags dropped with
 //! their text kept).
 
-use super::{blocks, hms_ms, Cue, Document, Input, ParseError};
+use super::{blocks, hms_ms, Align, Cue, Document, Input, ParseError, Placement};
 
 /// `hh:mm:ss.ttt` or `mm:ss.ttt`.
 fn parse_timestamp(s: &str) -> Option<i64> {
@@ -19,29 +19,124 @@ fn parse_timestamp(s: &str) -> Option<i64> {
     }
 }
 
-fn parse_timing(line: &str) -> Option<(i64, i64, bool)> {
+/// The timing line: start, end, and the cue settings after the end time.
+fn parse_timing(line: &str) -> Option<(i64, i64, &str)> {
     let (start, rest) = line.split_once("-->")?;
-    let mut rest = rest.split_whitespace();
-    let end = rest.next()?;
-    Some((
-        parse_timestamp(start.trim())?,
-        parse_timestamp(end)?,
-        rest.next().is_some(),
-    ))
+    let rest = rest.trim_start();
+    let (end, settings) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
+    Some((parse_timestamp(start.trim())?, parse_timestamp(end)?, settings.trim()))
+}
+
+/// The height of one line in WebVTT's default rendering (§7.2: line numbers count in
+/// multiples of the cue's line height, 5vh font at the UA's usual 1.066 line spacing), in
+/// percent of the video height.
+pub(crate) const LINE_HEIGHT: f32 = 5.33;
+
+/// A percentage like `12.5%`, within 0–100.
+fn percent(value: &str) -> Option<f32> {
+    let n: f32 = value.strip_suffix('%')?.parse().ok()?;
+    (n.is_finite() && (0.0..=100.0).contains(&n)).then_some(n)
+}
+
+/// Cue settings (§4.4: `line`, `position`, `size`, `align`, `region`; `vertical` is
+/// reported) to a [`Placement`]. Settings that do not parse are ignored, as the spec's
+/// parser does; the caller is told which kinds of setting were ignored.
+fn placement(settings: &str, lines: usize, ignored: &mut Vec<&'static str>) -> Placement {
+    let mut p = Placement::default();
+    let mut position = None;
+    let mut position_align = None;
+    for setting in settings.split_whitespace() {
+        let Some((name, value)) = setting.split_once(':') else {
+            continue;
+        };
+        match name {
+            "line" => {
+                let (line, line_align) = value.split_once(',').unwrap_or((value, "start"));
+                let block = LINE_HEIGHT * lines.max(1) as f32;
+                let top = match percent(line) {
+                    Some(pc) => match line_align {
+                        "center" => Some(pc - block / 2.0),
+                        "end" => Some(pc - block),
+                        _ => Some(pc),
+                    },
+                    // A line number: from the top if positive, from the bottom if negative.
+                    None => line.parse::<i32>().ok().filter(|n| n.abs() < 100).map(|n| {
+                        if n >= 0 {
+                            n as f32 * LINE_HEIGHT
+                        } else {
+                            100.0 + n as f32 * LINE_HEIGHT - block + LINE_HEIGHT
+                        }
+                    }),
+                };
+                p.top = top.map(|t| t.clamp(0.0, 100.0));
+            }
+            "position" => {
+                let (pos, align) = value.split_once(',').unwrap_or((value, "auto"));
+                position = percent(pos);
+                position_align = Some(align);
+            }
+            "size" => p.width = percent(value),
+            "align" => {
+                p.align = match value {
+                    "start" => Some(Align::Start),
+                    "center" | "middle" => Some(Align::Center),
+                    "end" => Some(Align::End),
+                    "left" => Some(Align::Left),
+                    "right" => Some(Align::Right),
+                    _ => None,
+                }
+            }
+            "region" => p.region = Some(value.to_string()),
+            "vertical" => ignored.push("vertical text"),
+            _ => {}
+        }
+    }
+    if let Some(pos) = position {
+        let width = p.width.unwrap_or(100.0);
+        // §7.2 "computed position alignment": from the setting, else from the text alignment.
+        let anchor = match (position_align, p.align) {
+            (Some("line-left"), _) => 0.0,
+            (Some("line-right"), _) => 1.0,
+            (Some("center"), _) => 0.5,
+            (_, Some(Align::Left | Align::Start)) => 0.0,
+            (_, Some(Align::Right | Align::End)) => 1.0,
+            _ => 0.5,
+        };
+        p.left = Some((pos - width * anchor).clamp(0.0, 100.0));
+        p.width = Some(width.min(100.0 - p.left.unwrap_or(0.0)));
+    }
+    p
 }
 
 const KEPT: [&str; 6] = ["i", "/i", "b", "/b", "u", "/u"];
 
+/// WebVTT's default colour classes (§7.2.2 "::cue(.yellow)" and the rest), as CSS colours.
+const COLOUR_CLASSES: [&str; 8] = ["white", "lime", "cyan", "red", "yellow", "magenta", "blue", "black"];
+
 /// Cue text to the model's line form: entities decoded, shared tags kept, others dropped.
 fn cue_line(line: &str, dropped: &mut bool) -> String {
     let mut out = String::with_capacity(line.len());
+    // Open `<c>` spans: true when it became a `<font color>`.
+    let mut classes: Vec<bool> = Vec::new();
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         if c == '<' {
             if let Some(end) = rest.find('>') {
                 let tag = &rest[1..end];
                 let name = tag.split(['.', ' ']).next().unwrap_or("").to_ascii_lowercase();
-                if KEPT.contains(&name.as_str()) {
+                let colour = (name == "c")
+                    .then(|| tag.split('.').skip(1).find(|class| COLOUR_CLASSES.contains(class)))
+                    .flatten();
+                if let Some(colour) = colour {
+                    out.push_str(&format!("<font color=\"{colour}\">"));
+                    classes.push(true);
+                } else if name == "c" {
+                    classes.push(false);
+                } else if name == "/c" {
+                    if classes.pop() == Some(true) {
+                        out.push_str("</font>");
+                    }
+                } else if KEPT.contains(&name.as_str()) {
                     out.push('<');
                     out.push_str(&name);
                     out.push('>');
@@ -70,6 +165,11 @@ fn cue_line(line: &str, dropped: &mut bool) -> String {
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
+    for coloured in classes.into_iter().rev() {
+        if coloured {
+            out.push_str("</font>");
+        }
+    }
     out
 }
 
@@ -94,7 +194,8 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
         });
     }
     let mut doc = Document::default();
-    let (mut dropped_spans, mut had_settings) = (false, false);
+    let mut dropped_spans = false;
+    let mut ignored = Vec::new();
     // The first block is the header (the WEBVTT line and what follows it up to a blank line).
     for block in blocks(text).into_iter().skip(1) {
         let (n, first) = block[0];
@@ -133,25 +234,28 @@ pub fn parse(text: &str) -> Result<Document, ParseError> {
                 message: "the cue ends before it starts".into(),
             });
         }
-        had_settings |= settings;
-        let lines = block[timing_at + 1..]
+        let lines: Vec<String> = block[timing_at + 1..]
             .iter()
             .map(|(_, l)| cue_line(l, &mut dropped_spans))
             .collect();
+        let placement = placement(settings, lines.len(), &mut ignored);
         doc.cues.push(Cue {
             id,
             start_ms,
             end_ms,
             lines,
-            ..Cue::default()
+            placement,
         });
     }
     if doc.cues.is_empty() {
         return Err(ParseError::Empty);
     }
-    if had_settings {
-        doc.warnings
-            .push("WebVTT cue settings (line, position, align, size) are not carried over yet".into());
+    ignored.sort_unstable();
+    ignored.dedup();
+    for what in ignored {
+        doc.warnings.push(format!(
+            "WebVTT {what} is not carried over; those cues are placed horizontally"
+        ));
     }
     if dropped_spans {
         doc.warnings
@@ -178,7 +282,13 @@ mod tests {
         assert_eq!(c.lines, ["Hello & <i>welcome</i>", "there"]);
         assert_eq!(doc.cues[1].start_ms, 3_600_000);
         assert_eq!(doc.cues[1].lines, ["<3"]);
-        assert_eq!(doc.warnings.len(), 2);
+        assert_eq!(c.lines, ["Hello & <i>welcome</i>", "there"]);
+        assert_eq!((c.placement.top, c.placement.align), (Some(0.0), Some(Align::Start)));
+        assert!(doc.cues[1].placement.is_default());
+        assert_eq!(
+            doc.warnings,
+            ["WebVTT voice, class, ruby and language spans were dropped; their text was kept"]
+        );
     }
 
     #[test]
@@ -195,6 +305,45 @@ mod tests {
         assert_eq!(
             parse("WEBVTT\n\nNOTE only a note\n").unwrap_err(),
             ParseError::Empty
+        );
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    fn place(settings: &str, lines: usize) -> Placement {
+        placement(settings, lines, &mut Vec::new())
+    }
+
+    #[test]
+    fn settings_become_a_placement() {
+        let p = place("line:10% position:20%,line-left size:50% align:left region:fred", 1);
+        assert_eq!(
+            (p.top, p.left, p.width, p.align, p.region.as_deref()),
+            (Some(10.0), Some(20.0), Some(50.0), Some(Align::Left), Some("fred"))
+        );
+        // position with the default (centre) anchor: the box is centred on it.
+        let p = place("position:50% size:40%", 2);
+        assert_eq!((p.left, p.width), (Some(30.0), Some(40.0)));
+        // line numbers: 0 is the top line, -1 the bottom line (a two-line cue ends there).
+        assert_eq!(place("line:0", 1).top, Some(0.0));
+        let bottom = place("line:-1", 2).top.expect("top");
+        assert!((bottom - (100.0 - 2.0 * LINE_HEIGHT)).abs() < 0.01, "{bottom}");
+        assert_eq!(place("line:90%,end", 2).top, Some(90.0 - 2.0 * LINE_HEIGHT));
+        assert!(place("line:abc position:200% align:diagonal", 1).is_default());
+        let mut ignored = Vec::new();
+        placement("vertical:rl", 1, &mut ignored);
+        assert_eq!(ignored, ["vertical text"]);
+    }
+
+    #[test]
+    fn colour_classes_become_font_colours() {
+        let mut dropped = false;
+        assert_eq!(
+            cue_line("<c.yellow.bg_blue>Warning</c> <c.loud>plain</c> <c.red>open", &mut dropped),
+            "<font color=\"yellow\">Warning</font> plain <font color=\"red\">open</font>"
         );
     }
 }

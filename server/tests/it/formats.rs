@@ -41,13 +41,14 @@ async fn webvtt_sbv_and_text_convert_with_timing_kept() {
     assert_eq!(done["status"], "passed", "{done}");
     assert_eq!(
         String::from_utf8(srt).expect("utf-8"),
-        "1\n00:00:01,000 --> 00:00:02,500\nHello & <i>welcome</i>\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n\n"
+        "1\n00:00:01,000 --> 00:00:02,500\n{\\an1}Hello & <i>welcome</i>\n\n2\n00:00:03,000 --> 00:00:04,000\nBye\n\n",
+        "align:start became SubRip's bottom-left override"
     );
     let warnings = done["warnings"].as_array().expect("warnings");
     assert!(
         warnings
             .iter()
-            .any(|w| w.as_str().is_some_and(|w| w.contains("cue settings"))),
+            .any(|w| w.as_str().is_some_and(|w| w.contains("voice, class, ruby"))),
         "{done}"
     );
 

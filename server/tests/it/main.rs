@@ -5,6 +5,7 @@ mod common;
 
 mod api;
 mod cli;
+mod conversions;
 mod dashboard;
 mod formats;
 mod idempotency;
