@@ -193,14 +193,64 @@ pub struct Job {
     pub description: JobDescription,
 }
 
-/// A caption profile as the Playground offers it (`GET /profiles` has the full record).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A caption profile: what `GET /profiles` lists and the Playground offers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileInfo {
     pub name: String,
+    pub extension: String,
     /// Can be a `source_profile`.
     pub read: bool,
     /// Can be a `target_profile`.
     pub write: bool,
+    /// Options that change how the profile is written (`encode_options`).
+    pub encode_options: Vec<ProfileOption>,
+    /// Options that change how the profile is read (`decode_options`).
+    pub decode_options: Vec<ProfileOption>,
+}
+
+/// One `encode_options` / `decode_options` entry of a profile.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileOption {
+    pub name: String,
+    /// `string`, `integer` or `boolean`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The allowed values of a `string` or `boolean` option.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i64>,
+    pub default: String,
+    pub description: String,
+}
+
+impl ProfileOption {
+    /// The allowed values in words, as the server's messages say them.
+    pub fn allowed_text(&self) -> String {
+        match (self.minimum, self.maximum) {
+            (Some(min), Some(max)) => format!("a whole number from {min} to {max}"),
+            _ => self.values.join(", "),
+        }
+    }
+
+    /// Whether a JSON value is one this option takes.
+    pub fn accepts(&self, value: &serde_json::Value) -> bool {
+        let text = match value {
+            serde_json::Value::String(s) => s.trim().to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            _ => return false,
+        };
+        match (self.minimum, self.maximum) {
+            (Some(min), Some(max)) => text.parse::<i64>().is_ok_and(|n| (min..=max).contains(&n)),
+            _ if self.kind == "boolean" => {
+                ["true", "false", "yes", "no", "1", "0"].contains(&text.to_ascii_lowercase().as_str())
+            }
+            _ => self.values.iter().any(|v| v.eq_ignore_ascii_case(&text)),
+        }
+    }
 }
 
 /// One page of the dashboard.

@@ -6,7 +6,7 @@ use super::{load_failed, TopBar};
 use crate::api::playground_profiles;
 use crate::description::JobDescription;
 use crate::erased::{Erase, SyncHydrated};
-use crate::model::{JobType, ProfileInfo};
+use crate::model::{JobType, ProfileInfo, ProfileOption};
 use leptos::prelude::*;
 use serde_json::{Map, Value};
 
@@ -62,6 +62,99 @@ fn problem(text: &str, profiles: &[ProfileInfo]) -> Option<String> {
     };
     unknown(&fields.source_profile, "source_profile", |p| p.read)
         .or_else(|| unknown(&fields.target_profile, "target_profile", |p| p.write))
+        .or_else(|| {
+            let decode = |p: &ProfileInfo| p.decode_options.clone();
+            option_problem("decode_options", &fields.source_profile, &fields.decode_options, profiles, decode)
+        })
+        .or_else(|| {
+            let encode = |p: &ProfileInfo| p.encode_options.clone();
+            option_problem("encode_options", &fields.target_profile, &fields.encode_options, profiles, encode)
+        })
+}
+
+/// Why `field` (e.g. `encode_options`) does not fit the profile, in the words the server
+/// would fail the job with.
+fn option_problem(
+    field: &str,
+    profile: &Option<String>,
+    given: &Option<Map<String, Value>>,
+    profiles: &[ProfileInfo],
+    options_of: fn(&ProfileInfo) -> Vec<ProfileOption>,
+) -> Option<String> {
+    let (given, name) = (given.as_ref()?, profile.as_deref()?);
+    let options = options_of(profiles.iter().find(|p| p.name == name)?);
+    let key = |s: &str| s.to_ascii_lowercase().replace([' ', '-'], "_");
+    given.iter().find_map(|(option, value)| {
+        match options.iter().find(|o| key(&o.name) == key(option)) {
+            None if options.is_empty() => {
+                Some(format!("{field}.{option} is not an option here: \"{name}\" has no {field}"))
+            }
+            None => {
+                let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+                Some(format!(
+                    "{field}.{option} is not an option here: the {field} of \"{name}\" are: {}",
+                    names.join(", ")
+                ))
+            }
+            Some(o) if !o.accepts(value) => Some(format!(
+                "{field}.{} is {value}, which \"{name}\" does not allow; use {}",
+                o.name,
+                o.allowed_text()
+            )),
+            Some(_) => None,
+        }
+    })
+}
+
+/// The options of the chosen source and target profiles: name, values, default, meaning.
+#[component]
+fn ProfileOptions(
+    profiles: StoredValue<Vec<ProfileInfo>>,
+    parsed: Memo<Option<Map<String, Value>>>,
+) -> impl IntoView {
+    let rows = move || {
+        let chosen = |key: &str| parsed.with(|m| m.as_ref().and_then(|m| m.get(key)?.as_str().map(str::to_string)));
+        let mut rows = Vec::new();
+        for (key, field) in [("source_profile", "decode_options"), ("target_profile", "encode_options")] {
+            let Some(name) = chosen(key) else { continue };
+            profiles.with_value(|list| {
+                let Some(p) = list.iter().find(|p| p.name == name) else { return };
+                let options = if field == "decode_options" { &p.decode_options } else { &p.encode_options };
+                for o in options {
+                    rows.push((format!("{field}.{}", o.name), o.allowed_text(), o.default.clone(), o.description.clone()));
+                }
+            });
+        }
+        rows
+    };
+    view! {
+        <section aria-labelledby="options-title">
+            <h2 id="options-title">"Profile options"</h2>
+            {move || {
+                let rows = rows();
+                if rows.is_empty() {
+                    view! { <p class="muted">"The chosen profiles have no options."</p> }.erase()
+                } else {
+                    view! {
+                        <table aria-labelledby="options-title">
+                            <thead>
+                                <tr><th>"Option"</th><th>"Values"</th><th>"Default"</th><th>"What it does"</th></tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|(name, values, default, about)| view! {
+                                        <tr><td><code>{name}</code></td><td>{values}</td><td>{default}</td><td>{about}</td></tr>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                    .erase()
+                }
+            }}
+        </section>
+    }
 }
 
 /// Single quotes for a POSIX shell.
@@ -226,6 +319,7 @@ fn Composer(profiles: Vec<ProfileInfo>) -> impl IntoView {
             <p id="job-description-check" class=move || if problem.get().is_some() { "alert" } else { "muted" } aria-live="polite">
                 {move || problem.get().unwrap_or_else(|| "Valid Job Description.".into())}
             </p>
+            <ProfileOptions profiles parsed/>
             <div class="sources">
                 <label>
                     <span>"Source file"</span>
@@ -287,11 +381,21 @@ mod tests {
                 name: "SubRip Video Subtitle Script".into(),
                 read: true,
                 write: true,
+                encode_options: vec![ProfileOption {
+                    name: "line_length".into(),
+                    kind: "integer".into(),
+                    minimum: Some(1),
+                    maximum: Some(32),
+                    default: "32".into(),
+                    ..ProfileOption::default()
+                }],
+                ..ProfileInfo::default()
             },
             ProfileInfo {
                 name: "Plain Text".into(),
                 read: false,
                 write: true,
+                ..ProfileInfo::default()
             },
         ]
     }
@@ -311,6 +415,20 @@ mod tests {
         )
         .expect("invalid");
         assert!(p.contains("source_profile \"Plain Text\""), "{p}");
+    }
+
+    #[test]
+    fn options_are_checked_against_the_chosen_profiles() {
+        let with = |options: &str| STARTER.replace("\"WebVTT\"", &format!("\"SubRip Video Subtitle Script\", {options}"));
+        assert_eq!(problem(&with("\"encode_options\": {\"line_length\": 20}"), &profiles()), None);
+        assert_eq!(
+            problem(&with("\"encode_options\": {\"line_length\": 40}"), &profiles()).as_deref(),
+            Some("encode_options.line_length is 40, which \"SubRip Video Subtitle Script\" does not allow; use a whole number from 1 to 32")
+        );
+        assert_eq!(
+            problem(&with("\"decode_options\": {\"channel\": \"ch01\"}"), &profiles()).as_deref(),
+            Some("decode_options.channel is not an option here: \"SubRip Video Subtitle Script\" has no decode_options")
+        );
     }
 
     #[test]

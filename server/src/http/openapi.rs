@@ -196,10 +196,23 @@ fn build() -> Value {
                     "extension": { "type": "string" },
                     "read": { "type": "boolean", "description": "Can be a source_profile." },
                     "write": { "type": "boolean", "description": "Can be a target_profile." },
-                    "encode_options": { "type": "array", "items": { "type": "object" } },
-                    "decode_options": { "type": "array", "items": { "type": "object" } }
+                    "encode_options": { "type": "array", "items": { "$ref": "#/components/schemas/ProfileOption" } },
+                    "decode_options": { "type": "array", "items": { "$ref": "#/components/schemas/ProfileOption" } }
                 }
             } } }
+        },
+        "ProfileOption": {
+            "type": "object",
+            "required": ["name", "type", "default", "description"],
+            "properties": {
+                "name": { "type": "string" },
+                "type": { "type": "string", "enum": ["string", "integer", "boolean"] },
+                "values": { "type": "array", "items": { "type": "string" }, "description": "Allowed values (string and boolean options)." },
+                "minimum": { "type": "integer" },
+                "maximum": { "type": "integer" },
+                "default": { "type": "string" },
+                "description": { "type": "string" }
+            }
         },
         "Health": {
             "type": "object",

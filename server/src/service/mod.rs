@@ -4,9 +4,11 @@
 
 mod accounts;
 mod port;
+mod profiles;
 mod validate;
 
 pub use accounts::Credentials;
+pub use profiles::profiles;
 pub(crate) use validate::content_type_for;
 use validate::{json_depth, validate};
 

@@ -69,13 +69,6 @@ impl app::port::JobService for Service {
     }
 
     fn profiles(&self) -> Vec<ProfileInfo> {
-        crate::captions::FORMATS
-            .iter()
-            .map(|f| ProfileInfo {
-                name: f.profile.to_string(),
-                read: f.read.is_some(),
-                write: f.write.is_some(),
-            })
-            .collect()
+        super::profiles()
     }
 }
