@@ -4,7 +4,7 @@
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 600 s, every target)
 #
-# Targets: srt webvtt sbv job_description (fuzz/fuzz_targets; bodies in
+# Targets: srt webvtt sbv scc ttml sami ebu_stl job_description (fuzz/fuzz_targets; bodies in
 # server/src/fuzzing.rs). Seeds: fuzz/seeds/TARGET. A crash leaves its input in
 # fuzz/artifacts/TARGET and fails the script. `cargo test` runs every body briefly too.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 seconds=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(srt webvtt sbv job_description)
+[ ${#targets[@]} -gt 0 ] || targets=(srt webvtt sbv scc ttml sami ebu_stl job_description)
 
 if ! cargo fuzz --version 2>/dev/null | grep -q '0.13.2'; then
   say "installing cargo-fuzz 0.13.2"

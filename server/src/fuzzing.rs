@@ -26,8 +26,10 @@ pub fn caption_file(profile: &str, data: &[u8]) {
     };
     for target in captions::FORMATS {
         if let Some(written) = captions::write_plain(target, &document) {
+            // Linear, with room for SCC: a crafted file can toggle a full 15-row screen
+            // every few bytes, and each showing is written out as whole captions.
             assert!(
-                written.bytes.len() < 64 * data.len() + 4096,
+                written.bytes.len() < 512 * data.len() + 4096,
                 "{} output grew without bound",
                 target.profile
             );
@@ -42,10 +44,18 @@ pub fn caption_file(profile: &str, data: &[u8]) {
                 String::from_utf8_lossy(&again.bytes)
             ),
         };
-        assert_eq!(
-            reread.cues.len(),
+        // SCC's writer splits a caption taller than 4 rows (or wider than a row once a style
+        // change needs a column) into several; no writer may lose one.
+        let kept = if profile == "Scenarist V1.0 (SCC)" {
+            reread.cues.len() >= document.cues.len()
+        } else {
+            reread.cues.len() == document.cues.len()
+        };
+        assert!(
+            kept,
+            "{profile}: a round trip changed the number of cues from {} to {}:\n{}",
             document.cues.len(),
-            "{profile}: a round trip changed the number of cues:\n{}",
+            reread.cues.len(),
             String::from_utf8_lossy(&again.bytes)
         );
     }
@@ -125,7 +135,11 @@ mod tests {
         }
     }
 
-    const SEEDS: [&[u8]; 6] = [
+    const SEEDS: [&[u8]; 10] = [
+        include_bytes!("../tests/golden/scc/popon.scc"),
+        include_bytes!("../tests/golden/ttml/nested.ttml"),
+        include_bytes!("../tests/golden/sami/multilang.smi"),
+        include_bytes!("../tests/golden/stl/teletext25.stl"),
         b"1\n00:00:01,000 --> 00:00:02,500\nHello <i>world</i>\n\n2\n00:00:03,000 --> 00:00:04,000\nTom & Jerry\n",
         b"WEBVTT\n\nNOTE hi\n\nintro\n00:01.000 --> 00:02.000 align:start\n<v Bob>Hi &amp; bye</v>\n\n00:00:03.000 --> 00:00:04.000\n<ruby>a<rt>b</rt></ruby>\n",
         b"0:00:01.000,0:00:02.500\nHello\n\n0:00:03.000,0:00:04.000\nworld\n",

@@ -27,7 +27,11 @@ const TTML_FAMILY: [&str; 3] = ["TTML", "DFXP", "IMSC1.1 Text"];
 pub fn detect(bytes: &[u8]) -> Option<Detected> {
     if bytes.len() >= 1024 && bytes.get(3..6) == Some(b"STL") && bytes.get(8..11) == Some(b".01") {
         let dfc = String::from_utf8_lossy(&bytes[3..11]).into_owned();
-        return Some(found("EBU STL", &[], format!("an EBU STL file (disk format code {dfc})")));
+        return Some(found(
+            "EBU STL",
+            &[],
+            format!("an EBU STL file (disk format code {dfc})"),
+        ));
     }
     let head = &bytes[..bytes.len().min(8192)];
     let text = head_text(head);
@@ -41,7 +45,11 @@ pub fn detect(bytes: &[u8]) -> Option<Detected> {
         ));
     }
     if text.starts_with("WEBVTT") {
-        return Some(found("WebVTT", &[], "a WebVTT file (first line \"WEBVTT\")".into()));
+        return Some(found(
+            "WebVTT",
+            &[],
+            "a WebVTT file (first line \"WEBVTT\")".into(),
+        ));
     }
     if text.starts_with('<') {
         if let Some(root) = root_element(text) {
@@ -67,7 +75,12 @@ pub fn detect(bytes: &[u8]) -> Option<Detected> {
     }
     for line in text.lines().take(50) {
         let line = line.trim();
-        if line.contains("-->") && line.split("-->").next().is_some_and(|t| clock_like(t.trim(), &[',', '.'])) {
+        if line.contains("-->")
+            && line
+                .split("-->")
+                .next()
+                .is_some_and(|t| clock_like(t.trim(), &[',', '.']))
+        {
             return Some(found(
                 "SubRip Video Subtitle Script",
                 &[],
@@ -76,7 +89,11 @@ pub fn detect(bytes: &[u8]) -> Option<Detected> {
         }
         if let Some((a, b)) = line.split_once(',') {
             if clock_like(a, &['.']) && clock_like(b, &['.']) {
-                return Some(found("YouTube SBV", &[], format!("YouTube SBV (timing line {:?})", shorten(line))));
+                return Some(found(
+                    "YouTube SBV",
+                    &[],
+                    format!("YouTube SBV (timing line {:?})", shorten(line)),
+                ));
             }
         }
     }
@@ -125,7 +142,9 @@ fn clock_like(s: &str, seps: &[char]) -> bool {
     };
     let parts: Vec<&str> = hms.split(':').collect();
     parts.len() == 3
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && ms.len() == 3
         && ms.bytes().all(|b| b.is_ascii_digit())
 }
@@ -153,7 +172,10 @@ mod tests {
         assert!(detect(dfxp).is_some_and(|d| d.accepts("TTML") && !d.accepts("SAMI")));
         assert_eq!(
             what(b"Scenarist_SCC V1.0\r\n\r\n00:00:00;00\t9420 9420\r\n"),
-            Some(("Scenarist V1.0 (SCC)", "a Scenarist SCC file (first line \"Scenarist_SCC V1.0\")".into()))
+            Some((
+                "Scenarist V1.0 (SCC)",
+                "a Scenarist SCC file (first line \"Scenarist_SCC V1.0\")".into()
+            ))
         );
         assert_eq!(what(b"\xEF\xBB\xBFWEBVTT\n\n").map(|w| w.0), Some("WebVTT"));
         assert_eq!(what(b"<SAMI><HEAD>").map(|w| w.0), Some("SAMI"));
@@ -161,7 +183,10 @@ mod tests {
             what(b"1\n00:00:01,000 --> 00:00:02,000\nHi\n").map(|w| w.0),
             Some("SubRip Video Subtitle Script")
         );
-        assert_eq!(what(b"0:00:01.000,0:00:02.000\nHi\n").map(|w| w.0), Some("YouTube SBV"));
+        assert_eq!(
+            what(b"0:00:01.000,0:00:02.000\nHi\n").map(|w| w.0),
+            Some("YouTube SBV")
+        );
         let mut stl = b"850STL25.01".to_vec();
         stl.resize(1024 + 128, b' ');
         assert_eq!(

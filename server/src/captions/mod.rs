@@ -25,8 +25,8 @@ pub use detect::{detect, Detected};
 pub use encoding::{decode, Decoded};
 pub use model::{Align, Cue, Document, Placement};
 pub use options::{Allowed, OptionSpec, Options};
-pub use timecode::{FrameRate, Timecode};
 pub(crate) use srt::parse_clock;
+pub use timecode::{FrameRate, Timecode};
 
 /// Why a caption file could not be read. Says where and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

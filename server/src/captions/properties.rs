@@ -49,7 +49,10 @@ fn cues(placed: bool) -> impl Strategy<Value = Vec<Cue>> {
                         top: Some(f32::from(top)),
                         left: Some(f32::from(left)),
                         width: Some(100.0 - f32::from(left)),
-                        align: Some([Align::Left, Align::Center, Align::Right, Align::Start, Align::End][usize::from(align)]),
+                        align: Some(
+                            [Align::Left, Align::Center, Align::Right, Align::Start, Align::End]
+                                [usize::from(align)],
+                        ),
                         region: None,
                     },
                     None => Placement::default(),

@@ -6,7 +6,9 @@
 //! the `{\anN}` override many players honour (numpad layout: 7–9 top, 4–6 middle, 1–3
 //! bottom; left, centre, right).
 
-use super::{blocks, clock, hms_ms, Align, Cue, Document, Format, Input, Output, ParseError, Placement, Written};
+use super::{
+    blocks, clock, hms_ms, Align, Cue, Document, Format, Input, Output, ParseError, Placement, Written,
+};
 
 pub const FORMAT: Format = Format {
     profile: "SubRip Video Subtitle Script",
@@ -169,9 +171,10 @@ mod tests {
 
     #[test]
     fn reads_blocks_without_numbers_and_with_coordinates() {
-        let doc =
-            parse("00:00:00,500 --> 00:00:01,000 X1:10 X2:20\nA\n\n\n3\n100:00:00.000 --> 100:00:01.000\nB\n")
-                .expect("parses");
+        let doc = parse(
+            "00:00:00,500 --> 00:00:01,000 X1:10 X2:20\nA\n\n\n3\n100:00:00.000 --> 100:00:01.000\nB\n",
+        )
+        .expect("parses");
         assert_eq!(doc.cues.len(), 2);
         assert_eq!(
             (doc.cues[0].start_ms, doc.cues[0].end_ms, doc.cues[0].id.clone()),
@@ -197,14 +200,22 @@ mod tests {
 
     #[test]
     fn an_overrides_place_the_cue() {
-        let doc = parse("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Top\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an1}Left\n")
-            .expect("parses");
+        let doc = parse(
+            "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}Top\n\n2\n00:00:03,000 --> 00:00:04,000\n{\\an1}Left\n",
+        )
+        .expect("parses");
         assert_eq!(doc.cues[0].lines, ["Top"]);
-        assert_eq!((doc.cues[0].placement.top, doc.cues[0].placement.align), (Some(TOP), None));
+        assert_eq!(
+            (doc.cues[0].placement.top, doc.cues[0].placement.align),
+            (Some(TOP), None)
+        );
         assert_eq!(doc.cues[1].placement.align, Some(Align::Left));
         let written = super::super::write_plain(&FORMAT, &doc).expect("writes");
         let text = String::from_utf8(written.bytes).expect("utf-8");
-        assert!(text.contains("{\\an8}Top\n") && text.contains("{\\an1}Left\n"), "{text}");
+        assert!(
+            text.contains("{\\an8}Top\n") && text.contains("{\\an1}Left\n"),
+            "{text}"
+        );
         assert_eq!(parse(&text).expect("re-reads").cues, doc.cues);
     }
 

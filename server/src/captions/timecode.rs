@@ -285,11 +285,17 @@ mod tests {
 
     #[test]
     fn rates_are_named_and_bad_ones_refused() {
-        assert_eq!(FrameRate::parse("29.97", true).map(FrameRate::name), Ok("29.97 DF".into()));
+        assert_eq!(
+            FrameRate::parse("29.97", true).map(FrameRate::name),
+            Ok("29.97 DF".into())
+        );
         assert_eq!(FrameRate::parse("25", true).map(FrameRate::name), Ok("25".into()));
         assert_eq!(FrameRate::parse("29.97 NDF", true).map(|r| r.drop), Ok(false));
         let err = FrameRate::parse("31", false).unwrap_err();
-        assert!(err.contains("\"31\" is not supported") && err.contains("29.97"), "{err}");
+        assert!(
+            err.contains("\"31\" is not supported") && err.contains("29.97"),
+            "{err}"
+        );
         assert_eq!(Timecode::parse("01:02:03:04x"), None);
         assert!(tc("01;02;03;04").drop);
     }

@@ -180,7 +180,10 @@ mod tests {
     fn escapes_text_and_drops_unknown_tags_with_a_warning() {
         let mut dropped = 0;
         assert_eq!(
-            cue_text("<font face=\"Arial\">a < b --> c</font> <I>it</I> <font color=#FF0000>red", &mut dropped),
+            cue_text(
+                "<font face=\"Arial\">a < b --> c</font> <I>it</I> <font color=#FF0000>red",
+                &mut dropped
+            ),
             "a &lt; b --&gt; c <i>it</i> <c.red>red</c>"
         );
         assert_eq!(dropped, 1);
@@ -225,7 +228,10 @@ mod placement_tests {
             align: Some(Align::Left),
             region: None,
         };
-        assert_eq!(settings(&placed), " line:10% position:12.5%,line-left size:75% align:left");
+        assert_eq!(
+            settings(&placed),
+            " line:10% position:12.5%,line-left size:75% align:left"
+        );
         assert_eq!(settings(&Placement::default()), "");
         let doc = Document {
             cues: vec![Cue {

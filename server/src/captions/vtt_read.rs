@@ -24,7 +24,11 @@ fn parse_timing(line: &str) -> Option<(i64, i64, &str)> {
     let (start, rest) = line.split_once("-->")?;
     let rest = rest.trim_start();
     let (end, settings) = rest.split_once([' ', '\t']).unwrap_or((rest, ""));
-    Some((parse_timestamp(start.trim())?, parse_timestamp(end)?, settings.trim()))
+    Some((
+        parse_timestamp(start.trim())?,
+        parse_timestamp(end)?,
+        settings.trim(),
+    ))
 }
 
 /// The height of one line in WebVTT's default rendering (§7.2: line numbers count in
@@ -111,7 +115,9 @@ fn placement(settings: &str, lines: usize, ignored: &mut Vec<&'static str>) -> P
 const KEPT: [&str; 6] = ["i", "/i", "b", "/b", "u", "/u"];
 
 /// WebVTT's default colour classes (§7.2.2 "::cue(.yellow)" and the rest), as CSS colours.
-const COLOUR_CLASSES: [&str; 8] = ["white", "lime", "cyan", "red", "yellow", "magenta", "blue", "black"];
+const COLOUR_CLASSES: [&str; 8] = [
+    "white", "lime", "cyan", "red", "yellow", "magenta", "blue", "black",
+];
 
 /// Cue text to the model's line form: entities decoded, shared tags kept, others dropped.
 fn cue_line(line: &str, dropped: &mut bool) -> String {
@@ -125,7 +131,11 @@ fn cue_line(line: &str, dropped: &mut bool) -> String {
                 let tag = &rest[1..end];
                 let name = tag.split(['.', ' ']).next().unwrap_or("").to_ascii_lowercase();
                 let colour = (name == "c")
-                    .then(|| tag.split('.').skip(1).find(|class| COLOUR_CLASSES.contains(class)))
+                    .then(|| {
+                        tag.split('.')
+                            .skip(1)
+                            .find(|class| COLOUR_CLASSES.contains(class))
+                    })
                     .flatten();
                 if let Some(colour) = colour {
                     out.push_str(&format!("<font color=\"{colour}\">"));
@@ -283,7 +293,10 @@ mod tests {
         assert_eq!(doc.cues[1].start_ms, 3_600_000);
         assert_eq!(doc.cues[1].lines, ["<3"]);
         assert_eq!(c.lines, ["Hello & <i>welcome</i>", "there"]);
-        assert_eq!((c.placement.top, c.placement.align), (Some(0.0), Some(Align::Start)));
+        assert_eq!(
+            (c.placement.top, c.placement.align),
+            (Some(0.0), Some(Align::Start))
+        );
         assert!(doc.cues[1].placement.is_default());
         assert_eq!(
             doc.warnings,
@@ -319,10 +332,19 @@ mod settings_tests {
 
     #[test]
     fn settings_become_a_placement() {
-        let p = place("line:10% position:20%,line-left size:50% align:left region:fred", 1);
+        let p = place(
+            "line:10% position:20%,line-left size:50% align:left region:fred",
+            1,
+        );
         assert_eq!(
             (p.top, p.left, p.width, p.align, p.region.as_deref()),
-            (Some(10.0), Some(20.0), Some(50.0), Some(Align::Left), Some("fred"))
+            (
+                Some(10.0),
+                Some(20.0),
+                Some(50.0),
+                Some(Align::Left),
+                Some("fred")
+            )
         );
         // position with the default (centre) anchor: the box is centred on it.
         let p = place("position:50% size:40%", 2);
@@ -342,7 +364,10 @@ mod settings_tests {
     fn colour_classes_become_font_colours() {
         let mut dropped = false;
         assert_eq!(
-            cue_line("<c.yellow.bg_blue>Warning</c> <c.loud>plain</c> <c.red>open", &mut dropped),
+            cue_line(
+                "<c.yellow.bg_blue>Warning</c> <c.loud>plain</c> <c.red>open",
+                &mut dropped
+            ),
             "<font color=\"yellow\">Warning</font> plain <font color=\"red\">open</font>"
         );
     }

@@ -1,0 +1,6 @@
+//! The SAMI reader (and the writers, and the round trip) on arbitrary bytes.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    ccjobs::fuzzing::caption_file("SAMI", data);
+});
