@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. The work is in scripts/.
-.PHONY: run test build
+.PHONY: run test build bench
 run:
 	bash scripts/run.sh
 test:
@@ -7,3 +7,6 @@ test:
 # Only the site (WASM, CSS, assets) into target/site.
 build:
 	bash -c 'source scripts/lib.sh && build_site'
+# Every benchmark into one report (JOBS=10000000 for ten million jobs).
+bench:
+	JOBS=$(JOBS) bash scripts/bench.sh

@@ -90,3 +90,26 @@ test('the dashboard loads its own bundle and the Playground its own', async ({ p
   await waitForHydration(page);
   expect(wasm).toEqual(['/pkg/ccjobs-full.wasm']);
 });
+
+test('the chosen profiles\' options are listed, and a value they do not allow is flagged', async ({ page }) => {
+  const { apiKey } = newAccount();
+  await openPlayground(page, apiKey);
+  const options = page.getByRole('region', { name: 'Profile options' });
+  await expect(options).toContainText('The chosen profiles have no options.');
+
+  await page.getByLabel('Source profile').selectOption('Scenarist V1.0 (SCC)');
+  await page.getByLabel('Target profile').selectOption('EBU STL');
+  const table = options.getByRole('table');
+  await expect(table.getByRole('row', { name: /decode_options\.channel/ })).toContainText('auto, ch01, ch02, ch03, ch04');
+  await expect(table.getByRole('row', { name: /encode_options\.max_row_chars/ })).toContainText('a whole number from 1 to 99');
+
+  await page.getByLabel('Source file').setInputFiles({ name: 'episode.scc', mimeType: 'text/plain', buffer: Buffer.from('Scenarist_SCC V1.0\n') });
+  await expect(page.getByRole('button', { name: 'Submit' })).toBeEnabled();
+  const editor = page.getByLabel('Job Description (JSON)');
+  const text = await editor.inputValue();
+  await editor.fill(text.replace('"job_type"', '"decode_options": {"channel": "ch09"},\n  "job_type"'));
+  await expect(page.locator('#job-description-check')).toHaveText(
+    'decode_options.channel is "ch09", which "Scenarist V1.0 (SCC)" does not allow; use auto, ch01, ch02, ch03, ch04',
+  );
+  await expect(page.getByRole('button', { name: 'Submit' })).toBeDisabled();
+});

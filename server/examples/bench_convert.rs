@@ -9,52 +9,13 @@
 //! `peak_bytes`, `peak_ratio`); `scripts/bench-formats.sh` runs it beside the Python
 //! converters. `--all` measures every readable → writable profile pair (issue 9's table).
 
+#[path = "support/alloc.rs"]
+mod alloc;
+
+use alloc::{LIVE, PEAK};
 use ccjobs::captions::{self, Cue, Document, Format};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
-
-/// The system allocator, counting live bytes and their high-water mark.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let grown = new_size - layout.size();
-                let live = LIVE.fetch_add(grown, Ordering::Relaxed) + grown;
-                PEAK.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
 
 /// The pairs the issue sets targets for, and the file each reads.
 const PAIRS: [(&str, &str); 3] = [
@@ -76,9 +37,8 @@ struct Words(u64);
 
 impl Words {
     const LIST: [&'static str; 24] = [
-        "the", "captain", "said", "we", "leave", "at", "dawn", "and", "nobody", "argued", "with",
-        "her", "river", "was", "high", "after", "rain", "so", "they", "waited", "quietly", "on",
-        "shore", "again",
+        "the", "captain", "said", "we", "leave", "at", "dawn", "and", "nobody", "argued", "with", "her",
+        "river", "was", "high", "after", "rain", "so", "they", "waited", "quietly", "on", "shore", "again",
     ];
 
     fn next(&mut self) -> u64 {
@@ -140,7 +100,8 @@ fn convert(from: &Format, to: &Format, input: &[u8]) -> anyhow::Result<(f64, usi
     let doc = captions::read_bytes(from, input)
         .ok_or_else(|| anyhow::anyhow!("{} cannot be read", from.profile))?
         .map_err(|e| anyhow::anyhow!("{}: {e}", from.profile))?;
-    let written = captions::write_plain(to, &doc).ok_or_else(|| anyhow::anyhow!("{} cannot be written", to.profile))?;
+    let written =
+        captions::write_plain(to, &doc).ok_or_else(|| anyhow::anyhow!("{} cannot be written", to.profile))?;
     let seconds = started.elapsed().as_secs_f64();
     drop((doc, written));
     Ok((seconds, PEAK.load(Ordering::Relaxed) - before))
@@ -155,13 +116,19 @@ fn main() -> anyhow::Result<()> {
             .cloned()
     };
     let out = std::path::PathBuf::from(value("--out").unwrap_or_else(|| "target/bench-formats".into()));
-    let cues: usize = value("--cues").map(|s| s.replace('_', "").parse()).transpose()?.unwrap_or(100_000);
+    let cues: usize = value("--cues")
+        .map(|s| s.replace('_', "").parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let runs: usize = value("--runs").map(|s| s.parse()).transpose()?.unwrap_or(5);
     std::fs::create_dir_all(&out)?;
 
     let doc = document(cues);
     let mut inputs = Vec::new();
-    for f in captions::FORMATS.iter().filter(|f| f.read.is_some() && f.write.is_some()) {
+    for f in captions::FORMATS
+        .iter()
+        .filter(|f| f.read.is_some() && f.write.is_some())
+    {
         let written = captions::write_plain(f, &doc).ok_or_else(|| anyhow::anyhow!("no writer"))?;
         let name = match f.profile {
             "TTML" => "input.ttml".to_string(),

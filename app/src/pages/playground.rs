@@ -64,11 +64,23 @@ fn problem(text: &str, profiles: &[ProfileInfo]) -> Option<String> {
         .or_else(|| unknown(&fields.target_profile, "target_profile", |p| p.write))
         .or_else(|| {
             let decode = |p: &ProfileInfo| p.decode_options.clone();
-            option_problem("decode_options", &fields.source_profile, &fields.decode_options, profiles, decode)
+            option_problem(
+                "decode_options",
+                &fields.source_profile,
+                &fields.decode_options,
+                profiles,
+                decode,
+            )
         })
         .or_else(|| {
             let encode = |p: &ProfileInfo| p.encode_options.clone();
-            option_problem("encode_options", &fields.target_profile, &fields.encode_options, profiles, encode)
+            option_problem(
+                "encode_options",
+                &fields.target_profile,
+                &fields.encode_options,
+                profiles,
+                encode,
+            )
         })
 }
 
@@ -84,11 +96,11 @@ fn option_problem(
     let (given, name) = (given.as_ref()?, profile.as_deref()?);
     let options = options_of(profiles.iter().find(|p| p.name == name)?);
     let key = |s: &str| s.to_ascii_lowercase().replace([' ', '-'], "_");
-    given.iter().find_map(|(option, value)| {
-        match options.iter().find(|o| key(&o.name) == key(option)) {
-            None if options.is_empty() => {
-                Some(format!("{field}.{option} is not an option here: \"{name}\" has no {field}"))
-            }
+    given.iter().find_map(
+        |(option, value)| match options.iter().find(|o| key(&o.name) == key(option)) {
+            None if options.is_empty() => Some(format!(
+                "{field}.{option} is not an option here: \"{name}\" has no {field}"
+            )),
             None => {
                 let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
                 Some(format!(
@@ -102,8 +114,8 @@ fn option_problem(
                 o.allowed_text()
             )),
             Some(_) => None,
-        }
-    })
+        },
+    )
 }
 
 /// The options of the chosen source and target profiles: name, values, default, meaning.
@@ -113,15 +125,30 @@ fn ProfileOptions(
     parsed: Memo<Option<Map<String, Value>>>,
 ) -> impl IntoView {
     let rows = move || {
-        let chosen = |key: &str| parsed.with(|m| m.as_ref().and_then(|m| m.get(key)?.as_str().map(str::to_string)));
+        let chosen =
+            |key: &str| parsed.with(|m| m.as_ref().and_then(|m| m.get(key)?.as_str().map(str::to_string)));
         let mut rows = Vec::new();
-        for (key, field) in [("source_profile", "decode_options"), ("target_profile", "encode_options")] {
+        for (key, field) in [
+            ("source_profile", "decode_options"),
+            ("target_profile", "encode_options"),
+        ] {
             let Some(name) = chosen(key) else { continue };
             profiles.with_value(|list| {
-                let Some(p) = list.iter().find(|p| p.name == name) else { return };
-                let options = if field == "decode_options" { &p.decode_options } else { &p.encode_options };
+                let Some(p) = list.iter().find(|p| p.name == name) else {
+                    return;
+                };
+                let options = if field == "decode_options" {
+                    &p.decode_options
+                } else {
+                    &p.encode_options
+                };
                 for o in options {
-                    rows.push((format!("{field}.{}", o.name), o.allowed_text(), o.default.clone(), o.description.clone()));
+                    rows.push((
+                        format!("{field}.{}", o.name),
+                        o.allowed_text(),
+                        o.default.clone(),
+                        o.description.clone(),
+                    ));
                 }
             });
         }
@@ -419,8 +446,16 @@ mod tests {
 
     #[test]
     fn options_are_checked_against_the_chosen_profiles() {
-        let with = |options: &str| STARTER.replace("\"WebVTT\"", &format!("\"SubRip Video Subtitle Script\", {options}"));
-        assert_eq!(problem(&with("\"encode_options\": {\"line_length\": 20}"), &profiles()), None);
+        let with = |options: &str| {
+            STARTER.replace(
+                "\"WebVTT\"",
+                &format!("\"SubRip Video Subtitle Script\", {options}"),
+            )
+        };
+        assert_eq!(
+            problem(&with("\"encode_options\": {\"line_length\": 20}"), &profiles()),
+            None
+        );
         assert_eq!(
             problem(&with("\"encode_options\": {\"line_length\": 40}"), &profiles()).as_deref(),
             Some("encode_options.line_length is 40, which \"SubRip Video Subtitle Script\" does not allow; use a whole number from 1 to 32")

@@ -88,7 +88,9 @@ pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) 
     let format = captions::format(from)
         .filter(|f| f.read.is_some())
         .ok_or_else(|| format!("source_profile {from:?} cannot be read by this server"))?;
-    let reader = format.read.ok_or_else(|| format!("source_profile {from:?} cannot be read"))?;
+    let reader = format
+        .read
+        .ok_or_else(|| format!("source_profile {from:?} cannot be read"))?;
     if let Some(detected) = detect(&source.data).filter(|d| !d.accepts(from)) {
         return Err(format!(
             "source_profile is \"{from}\" but the file looks like {}; use the \"{}\" profile",
@@ -107,7 +109,10 @@ pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) 
     let decoded = if format.binary {
         None
     } else {
-        Some(decode(&source.data).map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?)
+        Some(
+            decode(&source.data)
+                .map_err(|e| format!("{:?} could not be read as {from}: {e}", source.name))?,
+        )
     };
     let input = Input {
         text: decoded.as_ref().map_or("", |d| &d.text),
@@ -228,13 +233,20 @@ fn time_value(text: &str, rate: FrameRate) -> Result<i64, String> {
     }
     let expected = "expected a timecode like 01:00:00:00, a time like 00:00:01.500, or seconds";
     let tc = Timecode::parse(text).ok_or(expected)?;
-    let rate = FrameRate { drop: tc.drop && rate.drop, ..rate };
+    let rate = FrameRate {
+        drop: tc.drop && rate.drop,
+        ..rate
+    };
     rate.label_to_ms(tc).ok_or_else(|| {
         format!(
             "not a valid timecode at {} (frames run 00–{:02}{})",
             rate.name(),
             rate.nominal() - 1,
-            if rate.drop { "; drop-frame skips ;00 and ;01 at most minute starts" } else { "" }
+            if rate.drop {
+                "; drop-frame skips ;00 and ;01 at most minute starts"
+            } else {
+                ""
+            }
         )
     })
 }
@@ -252,7 +264,11 @@ mod tests {
         assert_eq!(time_value("01:00:00;00", df), Ok(3_599_996));
         assert_eq!(time_value("00:00:01.500", df), Ok(1500));
         assert_eq!(time_value("-2.5", df), Ok(-2500));
-        assert!(time_value("00:01:00;00", df).unwrap_err().contains("drop-frame skips"));
-        assert!(time_value("soon", df).unwrap_err().starts_with("expected a timecode"));
+        assert!(time_value("00:01:00;00", df)
+            .unwrap_err()
+            .contains("drop-frame skips"));
+        assert!(time_value("soon", df)
+            .unwrap_err()
+            .starts_with("expected a timecode"));
     }
 }

@@ -179,8 +179,9 @@ async fn a_file_sent_with_the_wrong_source_profile_is_named_for_what_it_is() {
         assert_eq!(job["status"], "failed", "{job}");
         let error = job["error"].as_str().unwrap_or_default();
         assert!(
-            error.starts_with(&format!("source_profile is \"{profile}\" but the file looks like "))
-                && error.ends_with(&format!("; use the \"{looks_like}\" profile")),
+            error.starts_with(&format!(
+                "source_profile is \"{profile}\" but the file looks like "
+            )) && error.ends_with(&format!("; use the \"{looks_like}\" profile")),
             "{error}"
         );
     }

@@ -212,9 +212,18 @@ pub(super) fn write(doc: &Document, output: &Output<'_>) -> Written {
     }
     scheduler.finish(&mut out);
     let timing = scheduler.timing;
+    let mut warnings = warnings(&adapted, &wrapped, width, (split, parts, empty, extra), &timing);
+    if (rate.num, rate.den) != (30_000, 1001) {
+        // Nothing in an SCC file says its rate; players and encoders assume 29.97.
+        warnings.push(format!(
+            "this SCC file is timed at {} frames per second, not the usual 29.97: whatever reads it must be told (source_frameRate \"{}\" for ccjobs); set target_frameRate to \"29.97\" for broadcast",
+            rate.name(),
+            rate.name()
+        ));
+    }
     Written {
         bytes: out.bytes,
-        warnings: warnings(&adapted, &wrapped, width, (split, parts, empty, extra), &timing),
+        warnings,
     }
 }
 

@@ -199,7 +199,13 @@ impl Text {
 /// A row's bytes: control codes where the styling changes, then the characters.
 pub(super) fn encode_row(row: &[(char, Style)], text: &mut Text, losses: &mut Losses) {
     let mut state = PLAIN;
+    let mut previous = ' ';
     for &(c, style) in row {
+        // Teletext shows each control code as a space: between two letters it adds one.
+        if style != state && !previous.is_whitespace() && !c.is_whitespace() {
+            losses.spaced += 1;
+        }
+        previous = c;
         if style.colour != state.colour {
             text.unit(&[style.colour]);
         }

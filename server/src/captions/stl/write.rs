@@ -17,6 +17,8 @@ pub(super) struct Losses {
     pub(super) horizontal: usize,
     pub(super) clamped: usize,
     pub(super) text_cut: usize,
+    /// Style changes between two characters, where teletext shows a space.
+    pub(super) spaced: usize,
 }
 
 /// The DFC for a frame rate, and the rate time codes are written at: STL has 25 and 30.
@@ -283,6 +285,7 @@ fn loss_warnings(l: &Losses, width: usize) -> Vec<String> {
         ),
     );
     say(l.tags, format!("{} styling tag(s) EBU STL cannot carry (a font face or size, or an unreadable colour) were dropped, their text kept", l.tags));
+    say(l.spaced, format!("{} style change(s) fall between two characters; teletext shows each control code as a space, so a space appears there", l.spaced));
     say(l.colours, format!("{} colour(s) are not teletext colours and were written as the nearest of the eight teletext colours", l.colours));
     say(
         l.wrapped,
