@@ -3,6 +3,7 @@
 # on the same input files (100,000 cues by default, ≈ 9.5 MB of SubRip).
 #
 #   scripts/bench-formats.sh [--cues N] [--runs R] [--all]
+#   REUSE_PYTHON=1 scripts/bench-formats.sh      # time ccjobs again beside the last Python figures
 #
 # 1. builds and runs server/examples/bench_convert (arguments are passed to it), which writes
 #    target/bench-formats/input.* and times ccjobs on them (JSON lines: ccjobs.jsonl);
@@ -21,7 +22,9 @@ TTCONV_VERSION=1.2.3
 
 mkdir -p "$OUT"
 # Inputs a previous run left (another --cues) must not be timed against this run's.
-rm -f "$OUT"/input.* "$OUT"/*.jsonl "$OUT/results.md"
+# REUSE_PYTHON=1 keeps the last run's Python figures (minutes to make) and times ccjobs again.
+rm -f "$OUT"/input.* "$OUT/ccjobs.jsonl" "$OUT/results.md"
+[ "${REUSE_PYTHON:-}" = 1 ] || rm -f "$OUT/python.jsonl"
 
 say "building bench_convert"
 cargo build --release -p server --example bench_convert
@@ -46,9 +49,13 @@ EOF
     "pycaption==$PYCAPTION_VERSION" "ttconv==$TTCONV_VERSION"
 fi
 
-say "timing pycaption and ttconv (one child process per conversion; slow)"
-# shellcheck disable=SC2086 # PYTHON_BENCH_ARGS is a list of options.
-"$VENV/bin/python" scripts/bench_convert_python.py "$OUT" ${PYTHON_BENCH_ARGS:-} | tee "$OUT/python.jsonl"
+if [ "${REUSE_PYTHON:-}" = 1 ] && [ -s "$OUT/python.jsonl" ]; then
+  say "reusing the Python figures in $OUT/python.jsonl"
+else
+  say "timing pycaption and ttconv (one child process per conversion; slow)"
+  # shellcheck disable=SC2086 # PYTHON_BENCH_ARGS is a list of options.
+  "$VENV/bin/python" scripts/bench_convert_python.py "$OUT" ${PYTHON_BENCH_ARGS:-} | tee "$OUT/python.jsonl"
+fi
 
 say "results"
 python3 - "$OUT" <<'EOF' | tee "$OUT/results.md"

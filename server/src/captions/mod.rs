@@ -109,7 +109,7 @@ pub fn format(profile: &str) -> Option<&'static Format> {
 
 /// Reads a text format's source with no options, at 29.97 drop-frame: for tests and tools.
 pub fn read_text(format: &Format, text: &str) -> Result<Document, ParseError> {
-    let options = Options::default();
+    let options = Options::defaults(format.decode_options);
     let read = format.read.ok_or(ParseError::Empty)?;
     read(&Input {
         text,
@@ -134,7 +134,7 @@ pub fn read_bytes(format: &Format, bytes: &[u8]) -> Option<Result<Document, Pars
         };
         &decoded.text
     };
-    let options = Options::default();
+    let options = Options::defaults(format.decode_options);
     Some(read(&Input {
         text,
         bytes,
@@ -146,7 +146,7 @@ pub fn read_bytes(format: &Format, bytes: &[u8]) -> Option<Result<Document, Pars
 
 /// Writes with no options at 29.97 drop-frame: for tests and tools.
 pub fn write_plain(format: &Format, doc: &Document) -> Option<Written> {
-    let options = Options::default();
+    let options = Options::defaults(format.encode_options);
     format.write.map(|write| {
         write(
             doc,

@@ -104,6 +104,14 @@ impl Options {
         Ok(Options { values, specs })
     }
 
+    /// Every option at its default.
+    pub fn defaults(specs: &'static [OptionSpec]) -> Options {
+        Options {
+            values: BTreeMap::new(),
+            specs,
+        }
+    }
+
     /// The option's value, else its default ("" for an option the profile does not have).
     pub fn get(&self, name: &str) -> &str {
         self.values

@@ -577,14 +577,14 @@ pub async fn profiles(connection: &Connection, json: bool) -> Result<(), CliErro
     ]];
     let yes_no = |v: &Value| if v.as_bool() == Some(true) { "yes" } else { "no" }.to_string();
     for p in answer["profiles"].as_array().into_iter().flatten() {
-        let options: Vec<String> = ["encode_options", "decode_options"]
+        let options: Vec<String> = [("decode", "decode_options"), ("encode", "encode_options")]
             .iter()
-            .flat_map(|k| p[*k].as_array().cloned().unwrap_or_default())
-            .map(|o| {
-                o["name"]
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| o.to_string())
+            .flat_map(|(side, k)| {
+                let list = p[*k].as_array().cloned().unwrap_or_default();
+                list.into_iter().map(move |o| match o["name"].as_str() {
+                    Some(name) => format!("{side}: {name}"),
+                    None => o.to_string(),
+                })
             })
             .collect();
         rows.push([

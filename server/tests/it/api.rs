@@ -108,7 +108,7 @@ async fn bad_submissions_get_a_400_that_says_what_to_fix() {
     assert_eq!(body["error"]["code"], "unknown_profile");
     assert_eq!(
         body["error"]["message"],
-        "source_profile \"SubRip\" is not a profile ccjobs can read; use one of: \"SubRip Video Subtitle Script\", \"WebVTT\", \"YouTube SBV\""
+        "source_profile \"SubRip\" is not a profile ccjobs can read; use one of: \"SubRip Video Subtitle Script\", \"WebVTT\", \"Scenarist V1.0 (SCC)\", \"TTML\", \"DFXP\", \"IMSC1.1 Text\", \"YouTube SBV\", \"SAMI\", \"EBU STL\""
     );
 
     let (status, body) = app.submit(&app.key, CONVERT, None).await;

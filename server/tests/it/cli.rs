@@ -275,8 +275,16 @@ fn profiles_lists_what_the_server_reads_and_writes() {
     let text = stdout(&out);
     assert!(text.starts_with("PROFILE"), "{text}");
     assert!(text.contains("WebVTT") && text.contains(".vtt"), "{text}");
+    let scc = text
+        .lines()
+        .find(|l| l.starts_with("Scenarist V1.0 (SCC)"))
+        .unwrap_or_default();
+    assert!(
+        scc.contains(".scc") && scc.contains("decode: channel, encode: channel, encode: max_line_length"),
+        "{text}"
+    );
     let all = json(&server.run(&["profiles", "--json"]));
-    assert!(all["profiles"].as_array().is_some_and(|p| p.len() >= 4), "{all}");
+    assert!(all["profiles"].as_array().is_some_and(|p| p.len() == 10), "{all}");
 }
 
 #[test]
