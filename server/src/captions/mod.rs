@@ -260,19 +260,47 @@ pub(crate) fn font_colour(tag: &str) -> Option<&str> {
 
 /// Formats milliseconds as `HH:MM:SS` plus `sep` and milliseconds (`,` for SRT, `.` for VTT).
 pub(crate) fn clock(ms: i64, sep: char) -> String {
+    let mut out = String::with_capacity(12);
+    push_clock(&mut out, ms, sep);
+    out
+}
+
+/// [`clock`], appended to `out` without a temporary string (writers call it per cue).
+pub(crate) fn push_clock(out: &mut String, ms: i64, sep: char) {
     let ms = ms.max(0);
-    format!(
-        "{:02}:{:02}:{:02}{sep}{:03}",
-        ms / 3_600_000,
-        ms / 60_000 % 60,
-        ms / 1000 % 60,
-        ms % 1000
-    )
+    let hours = ms / 3_600_000;
+    if hours > 99 {
+        out.push_str(&hours.to_string());
+    } else {
+        push_digits(out, hours, 2);
+    }
+    out.push(':');
+    push_digits(out, ms / 60_000 % 60, 2);
+    out.push(':');
+    push_digits(out, ms / 1000 % 60, 2);
+    out.push(sep);
+    push_digits(out, ms % 1000, 3);
+}
+
+/// `n` (0 ≤ n < 10^width) with leading zeros.
+fn push_digits(out: &mut String, n: i64, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (n / 10_i64.pow(place) % 10) as u8;
+        out.push(char::from(b'0' + digit));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_times_are_zero_padded_and_hours_may_grow() {
+        assert_eq!(clock(0, ','), "00:00:00,000");
+        assert_eq!(clock(3_723_004, '.'), "01:02:03.004");
+        assert_eq!(clock(360_000_000 + 59_999, ','), "100:00:59,999");
+        assert_eq!(clock(-5, '.'), "00:00:00.000");
+    }
 
     #[test]
     fn font_colours_are_found_quoted_or_not() {

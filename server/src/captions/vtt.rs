@@ -2,7 +2,7 @@
 //! Format" (§4.1 file structure, §4.2.2 cue text: `&` and `<` escaped, `-->` never inside
 //! cue text, no blank line inside a cue).
 
-use super::{clock, Align, Document, Format, Output, Placement, Written};
+use super::{push_clock, Align, Document, Format, Output, Placement, Written};
 
 pub const FORMAT: Format = Format {
     profile: "WebVTT",
@@ -23,7 +23,9 @@ fn write(doc: &Document, _: &Output<'_>) -> Written {
 }
 
 fn write_doc(doc: &Document) -> Written {
-    let mut out = String::from("WEBVTT\n\n");
+    let text_len: usize = doc.cues.iter().flat_map(|c| &c.lines).map(|l| l.len() + 1).sum();
+    let mut out = String::with_capacity(8 + text_len + doc.cues.len() * 32);
+    out.push_str("WEBVTT\n\n");
     let mut dropped_tags = 0usize;
     for cue in &doc.cues {
         if let Some(id) = cue
@@ -34,13 +36,21 @@ fn write_doc(doc: &Document) -> Written {
             out.push_str(id.trim());
             out.push('\n');
         }
-        out.push_str(&format!(
-            "{} --> {}{}\n",
-            clock(cue.start_ms, '.'),
-            clock(cue.end_ms, '.'),
-            settings(&cue.placement)
-        ));
-        for line in super::written_lines(&cue.lines, |l| cue_text(l, &mut dropped_tags).into()) {
+        push_clock(&mut out, cue.start_ms, '.');
+        out.push_str(" --> ");
+        push_clock(&mut out, cue.end_ms, '.');
+        if !cue.placement.is_default() {
+            out.push_str(&settings(&cue.placement));
+        }
+        out.push('\n');
+        for line in super::written_lines(&cue.lines, |l| {
+            // Most lines need no escaping and carry no markup: written as they are.
+            if l.contains(['<', '>', '&']) {
+                cue_text(l, &mut dropped_tags).into()
+            } else {
+                l.into()
+            }
+        }) {
             out.push_str(&line);
             out.push('\n');
         }
