@@ -34,6 +34,9 @@ pub fn JobDetailPage() -> impl IntoView {
     let detail = Resource::new(move || (id(), refreshes.get()), |(id, _)| get_job_detail(id));
     provide_context(Dialogs::new());
     let action_error = RwSignal::new(None::<String>);
+    // Made once for the page: one made inside the view below would be disposed by the very
+    // refresh it triggers, and a later call (the webhook log's second look) would do nothing.
+    let refresh = Callback::new(move |()| set_refreshes.update(|n| *n += 1));
     let on_change = Callback::new(move |change: JobChange| match change {
         JobChange::Retried(job) => navigate(&format!("/jobs/{}", job.id), Default::default()),
         JobChange::Deleted(_) => navigate("/", Default::default()),
@@ -46,10 +49,7 @@ pub fn JobDetailPage() -> impl IntoView {
             {move || action_error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
             <Transition fallback=|| SyncHydrated(view! { <p class="muted" role="status">"Loading job…"</p> })>
                 {move || detail.get().map(|result| match result {
-                    Ok(detail) => {
-                        let refresh = Callback::new(move |()| set_refreshes.update(|n| *n += 1));
-                        view! { <JobView detail on_change refresh/> }.erase()
-                    }
+                    Ok(detail) => view! { <JobView detail on_change refresh/> }.erase(),
                     Err(ApiError::Unauthorized) => view! {
                         <Redirect path=sign_in_path(&location.pathname.get_untracked(), &location.search.get_untracked())/>
                     }.erase(),
@@ -163,10 +163,16 @@ fn WebhookSection(id: JobId, log: WebhookLog, refresh: Callback<()>) -> impl Int
             let result = redeliver_webhook(id.to_string()).await;
             sending.set(false);
             match result {
-                // Shows it pending now, and the attempt's outcome a moment later.
+                // Shows it pending now, and the attempt's outcome once a sender has made it
+                // (at once when the server is idle, a few seconds when it is busy).
                 Ok(_) => {
                     refresh.run(());
-                    set_timeout(move || refresh.run(()), std::time::Duration::from_millis(1500));
+                    for delay_ms in [1_500, 4_000, 8_000] {
+                        set_timeout(
+                            move || refresh.run(()),
+                            std::time::Duration::from_millis(delay_ms),
+                        );
+                    }
                 }
                 Err(e) => problem.set(Some(e.to_string())),
             }
