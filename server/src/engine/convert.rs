@@ -85,12 +85,9 @@ pub(super) fn read_source(job: &Job, source: Option<&FileRow>, max_cues: usize) 
     let source =
         source.ok_or("the job has no source file; submit it again with the caption file attached")?;
     let from = job.source_profile.as_deref().unwrap_or("");
-    let format = captions::format(from)
-        .filter(|f| f.read.is_some())
+    let (format, reader) = captions::format(from)
+        .and_then(|f| Some((f, f.read?)))
         .ok_or_else(|| format!("source_profile {from:?} cannot be read by this server"))?;
-    let reader = format
-        .read
-        .ok_or_else(|| format!("source_profile {from:?} cannot be read"))?;
     if let Some(detected) = detect(&source.data).filter(|d| !d.accepts(from)) {
         return Err(format!(
             "source_profile is \"{from}\" but the file looks like {}; use the \"{}\" profile",
