@@ -70,16 +70,31 @@ impl Timestamp {
 
     /// `2026-12-04T21:30:05.123Z`.
     pub fn to_rfc3339(self) -> String {
+        String::from_utf8_lossy(&self.rfc3339_bytes()).into_owned()
+    }
+
+    /// [`Self::to_rfc3339`] without an allocation, for writers of many rows (the CSV
+    /// export). Years outside 0000–9999 are clamped to them.
+    pub fn rfc3339_bytes(self) -> [u8; 24] {
         let (date, ms_of_day) = (self.0.div_euclid(MS_PER_DAY), self.0.rem_euclid(MS_PER_DAY));
         let (y, m, d) = civil_from_days(date);
         let secs = ms_of_day / 1000;
-        format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-            secs / 3600,
-            secs / 60 % 60,
-            secs % 60,
-            ms_of_day % 1000
-        )
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut digits = |at: usize, width: usize, value: i64| {
+            let mut v = value;
+            for i in (at..at + width).rev() {
+                out[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        digits(0, 4, y.clamp(0, 9999));
+        digits(5, 2, i64::from(m));
+        digits(8, 2, i64::from(d));
+        digits(11, 2, secs / 3600);
+        digits(14, 2, secs / 60 % 60);
+        digits(17, 2, secs % 60);
+        digits(20, 3, ms_of_day % 1000);
+        out
     }
 
     /// `2026-12-04 21:30:05 UTC`: what the table shows before the browser localises it.

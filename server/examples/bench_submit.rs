@@ -173,15 +173,23 @@ async fn main() -> anyhow::Result<()> {
     let mut to_passed = Vec::new();
     let mut failed = 0;
     loop {
-        let batch = store
-            .export_batch(account, &JobFilter::default(), store.now(), after, &search, 5000)
+        let chunk = store
+            .export_chunk(account, &JobFilter::default(), store.now(), after, &search, 5000)
             .await?;
-        let Some(last) = batch.last() else { break };
-        after = Some((last.summary.created_at, last.summary.id));
-        for row in &batch {
-            match (row.summary.status, row.finished_at) {
-                (app::model::JobStatus::Passed, Some(f)) => {
-                    to_passed.push((f.0 - row.summary.created_at.0) as f64)
+        if chunk.rows == 0 {
+            break;
+        }
+        after = chunk.last;
+        // The export's columns: 1 Submitted, 6 Status, 10 Finished.
+        let mut rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(chunk.csv.as_slice());
+        for row in rows.records() {
+            let row = row?;
+            let time = |i: usize| row.get(i).and_then(app::time::Timestamp::parse_rfc3339);
+            match (row.get(6), time(1), time(10)) {
+                (Some("passed"), Some(submitted), Some(finished)) => {
+                    to_passed.push((finished.0 - submitted.0) as f64)
                 }
                 _ => failed += 1,
             }

@@ -1,6 +1,7 @@
 //! The benchmarks' database: N jobs with a realistic mix of accounts, types, statuses,
-//! dates, profiles and errors, bulk-inserted (not through the API), in a SQLite file or a
-//! PostgreSQL database, made once and reused by later runs. Included by the bench examples.
+//! dates, profiles and errors, bulk-inserted (not through the API) in submission order over
+//! 400 days, in a SQLite file or a PostgreSQL database, made once and reused by later runs.
+//! Included by the bench examples.
 
 use app::model::AccountId;
 use ccjobs::service::Service;
@@ -108,7 +109,11 @@ macro_rules! seed_rows {
              started_at, finished_at) ",
         );
         qb.push_values(0..n, |mut b, i| {
-            let created = now - (rng.below(span) as i64);
+            // Jobs arrive over time: the table fills in submission order, as a live one does
+            // (rowid order follows created_at), with a random gap between neighbours.
+            let step = span / count as u64;
+            let created = now - span as i64
+                + ((done + i) as u64 * step + rng.below(step.max(1))) as i64;
             let job_type = match rng.below(100) {
                 0..=79 => "convert",
                 80..=94 => "transcribe",

@@ -17,7 +17,7 @@ mod search;
 mod webhooks;
 
 pub use accounts::{AccountRow, KeyRow, NewAccount};
-pub use export::ExportRow;
+pub use export::{ExportChunk, EXPORT_HEADER};
 pub use jobs::{ClaimedJob, FileRow, Inserted, NewJob, Outcome};
 pub use leases::Reaped;
 pub use search::Search;
@@ -35,6 +35,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub enum StoreError {
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    /// SQLite's own API, where the store reads it directly (the CSV export).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the database folder {path}: {source}")]

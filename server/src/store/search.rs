@@ -78,47 +78,84 @@ impl Store {
     }
 }
 
+/// Where [`push_filter`] writes: SQL text and the values bound to its `?`s. sqlx's
+/// `QueryBuilder` is one (the list, the counts, PostgreSQL's export); [`PlainSql`] the other
+/// (SQLite's export, which reads rows through SQLite's own API).
+pub trait SqlSink {
+    fn sql(&mut self, sql: &str) -> &mut Self;
+    fn text(&mut self, value: String) -> &mut Self;
+    fn int(&mut self, value: i64) -> &mut Self;
+}
+
+impl<'a, DB> SqlSink for QueryBuilder<'a, DB>
+where
+    DB: Database,
+    String: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+{
+    fn sql(&mut self, sql: &str) -> &mut Self {
+        self.push(sql)
+    }
+    fn text(&mut self, value: String) -> &mut Self {
+        self.push_bind(value)
+    }
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.push_bind(value)
+    }
+}
+
+/// SQL with `?` placeholders and their values, in order.
+#[derive(Debug, Default)]
+pub struct PlainSql {
+    pub sql: String,
+    pub values: Vec<SqlValue>,
+}
+
+#[derive(Debug, Clone)]
+pub enum SqlValue {
+    Text(String),
+    Int(i64),
+}
+
+impl SqlSink for PlainSql {
+    fn sql(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+    fn text(&mut self, value: String) -> &mut Self {
+        self.sql.push('?');
+        self.values.push(SqlValue::Text(value));
+        self
+    }
+    fn int(&mut self, value: i64) -> &mut Self {
+        self.sql.push('?');
+        self.values.push(SqlValue::Int(value));
+        self
+    }
+}
+
 /// Appends the filter's conditions (the dashboard's, `GET /jobs`' and the export's), and
 /// the keyset position: `After` = strictly older than the key, `Before` = strictly newer.
-pub fn push_filter<'a, DB>(
-    qb: &mut QueryBuilder<'a, DB>,
+pub fn push_filter(
+    qb: &mut impl SqlSink,
     account: AccountId,
     filter: &JobFilter,
     now: Timestamp,
     search: &Search,
     keyset: Option<Cursor>,
-) where
-    DB: Database,
-    String: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    &'static str: Encode<'a, DB> + Type<DB>,
-{
+) {
     // With few search matches, the matches must drive the query: `+account_id` keeps the
     // planner from walking the account's whole index and testing each row against them.
     let account_column = match search.names {
         Some(NameMatch::Index(_)) if search.dialect == Dialect::Sqlite => "+account_id",
         _ => "account_id",
     };
-    qb.push(" where ")
-        .push(account_column)
-        .push(" = ")
-        .push_bind(account.to_string());
-    if !filter.types.is_empty() {
-        qb.push(" and job_type in (");
-        let mut list = qb.separated(", ");
-        for t in &filter.types {
-            list.push_bind(t.as_str());
-        }
-        qb.push(")");
-    }
-    if !filter.statuses.is_empty() {
-        qb.push(" and status in (");
-        let mut list = qb.separated(", ");
-        for s in &filter.statuses {
-            list.push_bind(s.as_str());
-        }
-        qb.push(")");
-    }
+    qb.sql(" where ")
+        .sql(account_column)
+        .sql(" = ")
+        .text(account.to_string());
+    push_in(qb, "job_type", filter.types.iter().map(|t| t.as_str()));
+    push_in(qb, "status", filter.statuses.iter().map(|s| s.as_str()));
     // One lower and one upper bound on created_at, the tighter of the date range's and the
     // cursor's: SQLite ranges an index scan on one bound per side, and a loose one can make
     // it walk a whole date range that the cursor has already left behind.
@@ -128,61 +165,77 @@ pub fn push_filter<'a, DB>(
             if to.is_none_or(|t| created_at.0 < t.0) {
                 to = Some(Timestamp(created_at.0 + 1));
             }
-            qb.push(" and (created_at, id) < (")
-                .push_bind(created_at.0)
-                .push(", ")
-                .push_bind(id.to_string())
-                .push(")");
+            qb.sql(" and (created_at, id) < (")
+                .int(created_at.0)
+                .sql(", ")
+                .text(id.to_string())
+                .sql(")");
         }
         Some(Cursor::Before { created_at, id }) => {
             if from.is_none_or(|f| created_at.0 > f.0) {
                 from = Some(created_at);
             }
-            qb.push(" and (created_at, id) > (")
-                .push_bind(created_at.0)
-                .push(", ")
-                .push_bind(id.to_string())
-                .push(")");
+            qb.sql(" and (created_at, id) > (")
+                .int(created_at.0)
+                .sql(", ")
+                .text(id.to_string())
+                .sql(")");
         }
         None => {}
     }
     if let Some(from) = from {
-        qb.push(" and created_at >= ").push_bind(from.0);
+        qb.sql(" and created_at >= ").int(from.0);
     }
     if let Some(to) = to {
-        qb.push(" and created_at < ").push_bind(to.0);
+        qb.sql(" and created_at < ").int(to.0);
     }
     if search.id_prefix.is_none() && search.names.is_none() {
         return;
     }
-    qb.push(" and (");
+    qb.sql(" and (");
     if let Some(prefix) = &search.id_prefix {
         // IDs are lowercase hex and '-', all below '~': a range on the primary key.
-        qb.push("(id >= ")
-            .push_bind(prefix.clone())
-            .push(" and id < ")
-            .push_bind(format!("{prefix}~"))
-            .push(")");
-        qb.push(" or ");
+        qb.sql("(id >= ")
+            .text(prefix.clone())
+            .sql(" and id < ")
+            .text(format!("{prefix}~"))
+            .sql(")");
+        qb.sql(" or ");
     }
     match &search.names {
         Some(NameMatch::Index(phrase)) => {
-            qb.push("rowid in (select rowid from jobs_file_names where jobs_file_names match ")
-                .push_bind(phrase.clone())
-                .push(")");
+            qb.sql("rowid in (select rowid from jobs_file_names where jobs_file_names match ")
+                .text(phrase.clone())
+                .sql(")");
         }
         Some(NameMatch::Scan(like)) => {
             // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same.
-            qb.push(match search.dialect {
+            qb.sql(match search.dialect {
                 Dialect::Sqlite => "source_file_name like ",
                 Dialect::Postgres => "source_file_name ilike ",
             })
-            .push_bind(like.clone())
-            .push(" escape '\\'");
+            .text(like.clone())
+            .sql(" escape '\\'");
         }
         None => {
-            qb.push("1 = 0");
+            qb.sql("1 = 0");
         }
     }
-    qb.push(")");
+    qb.sql(")");
+}
+
+/// ` and column in (?, ?, …)`, or nothing for an empty list (no condition).
+fn push_in<'w>(qb: &mut impl SqlSink, column: &str, words: impl Iterator<Item = &'w str>) {
+    let mut first = true;
+    for word in words {
+        qb.sql(if first { " and " } else { ", " });
+        if first {
+            qb.sql(column).sql(" in (");
+            first = false;
+        }
+        qb.text(word.to_string());
+    }
+    if !first {
+        qb.sql(")");
+    }
 }
