@@ -172,7 +172,7 @@ impl Service {
     }
 
     async fn enqueue(&self, job: NewJob) -> Result<Submitted, ServiceError> {
-        match self.store.insert_job(&job).await? {
+        match self.store.insert_job(job).await? {
             Inserted::New(job) => {
                 self.wake.notify_one();
                 Ok(Submitted { job, replayed: false })

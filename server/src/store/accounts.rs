@@ -1,6 +1,6 @@
 //! Accounts, API keys (hash only), sessions and one-time sign-in links.
 
-use super::{now_ms, on_pool, Columns, Store, StoreResult};
+use super::{now_ms, on_pool, on_writer, Columns, Store, StoreResult};
 use app::model::AccountId;
 
 #[derive(Debug, Clone)]
@@ -61,7 +61,7 @@ impl Store {
         let sql = self.sql(
             "insert into accounts (id, name, created_at) values (?, ?, ?) on conflict (name) do nothing",
         );
-        let inserted = on_pool!(self, pool => sqlx::query(&sql)
+        let inserted = on_writer!(self, pool => sqlx::query(&sql)
             .bind(account.id.to_string())
             .bind(account.name)
             .bind(now_ms())
@@ -95,7 +95,7 @@ impl Store {
         let sql = self.sql(
             "insert into api_keys (id, account_id, prefix, key_hash, created_at) values (?, ?, ?, ?, ?)",
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_writer!(self, pool => sqlx::query(&sql)
             .bind(id)
             .bind(account.to_string())
             .bind(prefix)
@@ -129,7 +129,7 @@ impl Store {
             "update api_keys set revoked_at = coalesce(revoked_at, ?) where account_id = ? and id = ? \
              returning id, prefix, created_at, revoked_at",
         );
-        Ok(on_pool!(self, pool => sqlx::query(&sql)
+        Ok(on_writer!(self, pool => sqlx::query(&sql)
             .bind(now_ms())
             .bind(account.to_string())
             .bind(id)
@@ -166,7 +166,7 @@ impl Store {
                 "insert into {table} (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)"
             ))
             .into_owned();
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_writer!(self, pool => sqlx::query(&sql)
             .bind(token_hash)
             .bind(account.to_string())
             .bind(now)
@@ -189,7 +189,7 @@ impl Store {
 
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
         let sql = self.sql("delete from sessions where token_hash = ?");
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_writer!(self, pool => sqlx::query(&sql)
             .bind(token_hash)
             .execute(pool)
             .await
@@ -214,7 +214,7 @@ impl Store {
             "update sign_in_links set used_at = ? \
              where token_hash = ? and used_at is null and expires_at > ? returning account_id",
         );
-        let id: Option<String> = on_pool!(self, pool => sqlx::query_scalar(&sql)
+        let id: Option<String> = on_writer!(self, pool => sqlx::query_scalar(&sql)
             .bind(now)
             .bind(token_hash)
             .bind(now)

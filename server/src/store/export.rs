@@ -8,7 +8,7 @@
 
 use super::jobs::{corrupt, job_id};
 use super::search::{push_filter, PlainSql, Search, SqlValue};
-use super::{now_ms, on_pool, Columns, Pool, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, on_writer, Columns, Pool, Store, StoreError, StoreResult};
 use app::filter::{Cursor, JobFilter};
 use app::model::{AccountId, JobId};
 use app::time::Timestamp;
@@ -236,7 +236,7 @@ impl Store {
         let insert =
             self.sql("insert into settings (name, value) values (?, ?) on conflict (name) do nothing");
         let select = self.sql("select value from settings where name = ?");
-        let value: Option<String> = on_pool!(self, pool => {
+        let value: Option<String> = on_writer!(self, pool => {
             sqlx::query(&insert).bind(name).bind(&fresh).execute(pool).await?;
             sqlx::query_scalar(&select).bind(name).fetch_optional(pool).await?
         });

@@ -1,7 +1,7 @@
 //! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
 
 use super::search::{push_filter, Search};
-use super::{now_ms, on_pool, Backend, Columns, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, on_writer, Backend, Columns, Store, StoreError, StoreResult};
 use app::description::JobDescription;
 use app::filter::{Cursor, JobFilter, PageRequest};
 use app::model::{AccountId, Job, JobId, JobPage, JobSource, JobSummary};
@@ -155,8 +155,40 @@ pub(super) use insert_file;
 
 impl Store {
     /// Stores a queued job with its source file; returns it as stored (before any worker
-    /// can claim it).
-    pub async fn insert_job(&self, job: &NewJob) -> StoreResult<Inserted> {
+    /// can claim it). Jobs without an idempotency key are stored together with whatever
+    /// else is being submitted at the moment ([`Store::insert_grouped`]).
+    pub async fn insert_job(&self, job: NewJob) -> StoreResult<Inserted> {
+        let d = &job.description;
+        // The row as the insert stores it (the columns' defaults included).
+        let stored = Job {
+            id: job.id,
+            status: app::model::JobStatus::Queued,
+            job_type: d.job_type(),
+            source: job.source,
+            created_at: Timestamp(now_ms()),
+            started_at: None,
+            finished_at: None,
+            source_profile: d.fields.source_profile.clone(),
+            target_profile: d.fields.target_profile.clone(),
+            frame_rate: d.frame_rate(),
+            source_file_name: job.source_file.as_ref().map(|f| f.name.clone()),
+            target_file_name: None,
+            error: None,
+            warnings: Vec::new(),
+            attempts: 0,
+            retry_of: job.retry_of,
+            description: d.clone(),
+        };
+        if job.idempotency_key.is_some() {
+            return self.insert_keyed(&job, stored).await;
+        }
+        self.insert_grouped(job, stored.created_at.0).await?;
+        Ok(Inserted::New(stored))
+    }
+
+    /// A job with an idempotency key, in its own transaction: the earlier job of the key,
+    /// or this one stored with the key.
+    async fn insert_keyed(&self, job: &NewJob, stored: Job) -> StoreResult<Inserted> {
         let d = &job.description;
         let select_job = self
             .sql(&format!("select {JOB_COLUMNS} from jobs where id = ?"))
@@ -172,7 +204,7 @@ impl Store {
         let postgres = self.dialect() == super::Dialect::Postgres;
         let key_lock = self.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))");
         let notify = format!("select pg_notify('{}', '')", super::JOBS_CHANNEL);
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let mut tx = pool.begin_write().await?;
             if let Some(key) = &job.idempotency_key {
                 // Under the write lock (SQLite) or a lock on the key for this transaction
@@ -197,7 +229,7 @@ impl Store {
             sqlx::query(&insert)
                 .bind(job.id.to_string())
                 .bind(job.account.to_string())
-                .bind(now_ms())
+                .bind(stored.created_at.0)
                 .bind(d.job_type().as_str())
                 .bind(job.source.as_str())
                 .bind(job.retry_of.map(|id| id.to_string()))
@@ -211,10 +243,6 @@ impl Store {
             if let Some(file) = &job.source_file {
                 insert_file!(self, tx, job.id, "source", file)?;
             }
-            let row = sqlx::query(&select_job)
-                .bind(job.id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
             if let Some(key) = &job.idempotency_key {
                 sqlx::query(&insert_key)
                     .bind(job.account.to_string())
@@ -230,7 +258,7 @@ impl Store {
                 sqlx::query(&notify).execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            Ok(Inserted::New(job_from_row(&row)?))
+            Ok(Inserted::New(stored))
         })
     }
 
@@ -432,7 +460,7 @@ impl Store {
     /// `on delete cascade`). `false` when the account has no such job.
     pub async fn delete_job(&self, account: AccountId, id: JobId) -> StoreResult<bool> {
         let sql = self.sql("delete from jobs where id = ? and account_id = ?");
-        let deleted = on_pool!(self, pool => sqlx::query(&sql)
+        let deleted = on_writer!(self, pool => sqlx::query(&sql)
             .bind(id.to_string())
             .bind(account.to_string())
             .execute(pool)

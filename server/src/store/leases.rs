@@ -6,7 +6,7 @@
 
 use super::jobs::{insert_file, job_from_row, ClaimedJob, FileRow, Outcome, JOB_COLUMNS};
 use super::webhooks::enqueue_delivery;
-use super::{now_ms, on_pool, Backend, Columns, Dialect, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, on_writer, Backend, Columns, Dialect, Store, StoreError, StoreResult};
 use app::model::{Job, JobId, JobStatus};
 use app::time::Timestamp;
 
@@ -55,7 +55,7 @@ impl Store {
             ))
             .into_owned();
         let audit = self.sql("insert into job_claims (job_id, lease_token, claimed_at) values (?, ?, ?)");
-        let claimed = on_pool!(self, pool => {
+        let claimed = on_writer!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let row = sqlx::query(&claim)
                 .bind(now)
@@ -113,7 +113,7 @@ impl Store {
              started_at = null, lease_token = null, lease_until = null \
              where id = ? and status = 'processing' and lease_token = ?",
         );
-        let done = on_pool!(self, pool => sqlx::query(&sql)
+        let done = on_writer!(self, pool => sqlx::query(&sql)
             .bind(not_before)
             .bind(note)
             .bind(app::model::first_line(note))
@@ -156,7 +156,7 @@ impl Store {
              target_file_name = ?, lease_token = null, lease_until = null \
              where id = ? and status = 'processing' and lease_token = ?",
         );
-        let finished = on_pool!(self, pool => {
+        let finished = on_writer!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let updated = sqlx::query(&update)
                 .bind(job.status.as_str())
@@ -189,7 +189,7 @@ impl Store {
         let sql = self.sql(
             "update jobs set lease_until = ? where id = ? and status = 'processing' and lease_token = ?",
         );
-        let renewed = on_pool!(self, pool => sqlx::query(&sql)
+        let renewed = on_writer!(self, pool => sqlx::query(&sql)
             .bind(now_ms() + lease_ms)
             .bind(id.to_string())
             .bind(lease_token)
@@ -218,7 +218,7 @@ impl Store {
             "update jobs set status = 'queued', lease_token = null, lease_until = null \
              where status = 'processing' and lease_until < ?",
         );
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let failed = sqlx::query(&fail)
                 .bind(now)

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod export;
+mod inserts;
 mod jobs;
 mod leases;
 mod retention;
@@ -77,6 +78,18 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// [`on_pool!`] for a method that writes: on SQLite its body runs on the store's one
+/// writer connection (see [`Store::writer`]); on PostgreSQL on the pool as usual.
+macro_rules! on_writer {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.writer {
+            $crate::store::Pool::Sqlite($pool) => $body,
+            $crate::store::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_writer;
 
 /// What the store needs of a database beyond sqlx's `Executor`: implemented by the SQLite
 /// and the PostgreSQL pool, so each method of [`Store`] — the one storage contract the
@@ -157,22 +170,39 @@ pub const JOBS_CHANNEL: &str = "ccjobs_jobs";
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// Where writes go. SQLite takes one writer at a time: when every pool connection may
+    /// write, the ones that find the lock taken sleep in SQLite's busy handler (1, 2, 5 …
+    /// 100 ms) and each writer's page cache is thrown away by the others' commits. One
+    /// connection for writes queues them in this process instead, in order, and keeps its
+    /// pages warm. On PostgreSQL this is the pool itself.
+    pub(crate) writer: Pool,
+    /// Where submissions go to be stored together ([`inserts`]); `None` in the inserter's
+    /// own copy of the store.
+    inserts: Option<tokio::sync::mpsc::Sender<inserts::Pending>>,
 }
 
 impl Store {
     /// Opens and migrates the database at `url`: `sqlite://PATH` (the file and its folder
     /// are created) or `postgres://…` (the database must exist).
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Pool::Postgres(open_postgres(url).await?)
+        let (pool, writer) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = open_postgres(url).await?;
+            (Pool::Postgres(pool.clone()), Pool::Postgres(pool))
         } else if url.starts_with("sqlite:") {
-            Pool::Sqlite(open_sqlite(url).await?)
+            let (pool, writer) = open_sqlite(url).await?;
+            (Pool::Sqlite(pool), Pool::Sqlite(writer))
         } else {
             return Err(StoreError::Config(format!(
                 "DATABASE_URL {url:?} names no database ccjobs knows; use sqlite://PATH or postgres://USER@HOST/DATABASE"
             )));
         };
-        Ok(Self { pool })
+        let mut store = Self {
+            pool,
+            writer,
+            inserts: None,
+        };
+        store.start_inserter();
+        Ok(store)
     }
 
     /// Wakes `wake` whenever another instance (or this one) queues a job, for as long as
@@ -236,7 +266,9 @@ impl Store {
     }
 }
 
-async fn open_sqlite(url: &str) -> StoreResult<SqlitePool> {
+/// The read pool and the one writer connection (its own pool of one, which queues writers
+/// in order).
+async fn open_sqlite(url: &str) -> StoreResult<(SqlitePool, SqlitePool)> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
@@ -256,12 +288,19 @@ async fn open_sqlite(url: &str) -> StoreResult<SqlitePool> {
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     // Keeps the planner's statistics fresh so it picks the index that fits each filter.
     sqlx::query("pragma optimize=0x10002").execute(&pool).await?;
-    Ok(pool)
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(options)
+        .await?;
+    Ok((pool, writer))
 }
 
 async fn open_postgres(url: &str) -> StoreResult<PgPool> {

@@ -1,7 +1,7 @@
 //! Retention: finished jobs older than the cut-off go, with their files (by cascade), in
 //! small transactions, so the dashboard's reads and the workers' writes never wait long.
 
-use super::{on_pool, Store, StoreResult};
+use super::{on_writer, Store, StoreResult};
 use app::time::Timestamp;
 
 impl Store {
@@ -11,7 +11,7 @@ impl Store {
             "delete from jobs where id in (select id from jobs where created_at < ? \
              and status in ('passed', 'failed') order by created_at limit ?)",
         );
-        Ok(on_pool!(self, pool => sqlx::query(&sql)
+        Ok(on_writer!(self, pool => sqlx::query(&sql)
             .bind(cutoff.0)
             .bind(i64::from(batch))
             .execute(pool)

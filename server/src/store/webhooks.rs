@@ -3,7 +3,7 @@
 //! lost), and the log of every attempt.
 
 use super::jobs::job_id;
-use super::{now_ms, on_pool, Backend, Columns, Dialect, Store, StoreError, StoreResult};
+use super::{now_ms, on_pool, on_writer, Backend, Columns, Dialect, Store, StoreError, StoreResult};
 use app::model::{AccountId, DeliveryState, Job, JobId, WebhookAttempt, WebhookLog};
 use app::time::Timestamp;
 
@@ -78,7 +78,7 @@ impl Store {
             "select webhook_secret, webhook_secret_previous, webhook_secret_rotated_at from accounts where id = ?",
         );
         let fresh = fresh();
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             sqlx::query(&create)
                 .bind(&fresh)
                 .bind(account.to_string())
@@ -103,7 +103,7 @@ impl Store {
             "update accounts set webhook_secret_previous = webhook_secret, webhook_secret = ?, \
              webhook_secret_rotated_at = ? where id = ?",
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_writer!(self, pool => sqlx::query(&sql)
             .bind(&fresh)
             .bind(now_ms())
             .bind(account.to_string())
@@ -129,7 +129,7 @@ impl Store {
                  returning id, job_id, account_id, url, failures"
             ))
             .into_owned();
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_writer!(self, pool => sqlx::query(&sql)
             .bind(now + lease_ms)
             .bind(now)
             .bind(now)
@@ -171,7 +171,7 @@ impl Store {
         let update = self.sql(
             "update webhook_deliveries set state = ?, next_at = ?, failures = ?, lease_until = null where id = ?",
         );
-        on_pool!(self, pool => {
+        on_writer!(self, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query(&log)
                 .bind(&delivery.id)
@@ -246,7 +246,7 @@ impl Store {
             "update webhook_deliveries set state = 'pending', next_at = ?, failures = 0, lease_until = null \
              where job_id = ? and account_id = ?",
         );
-        let updated = on_pool!(self, pool => sqlx::query(&sql)
+        let updated = on_writer!(self, pool => sqlx::query(&sql)
             .bind(now_ms())
             .bind(id.to_string())
             .bind(account.to_string())

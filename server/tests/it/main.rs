@@ -8,6 +8,7 @@ mod cli;
 mod conversions;
 mod dashboard;
 mod formats;
+mod group_commit;
 mod idempotency;
 mod isolation;
 mod leases;

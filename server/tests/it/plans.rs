@@ -43,7 +43,7 @@ async fn every_filter_is_served_by_an_index() {
     for n in 0..2000 {
         let account = if n % 5 == 0 { account } else { neighbour };
         store
-            .insert_job(&NewJob {
+            .insert_job(NewJob {
                 id: JobId(uuid::Uuid::now_v7()),
                 account,
                 source: JobSource::Api,
