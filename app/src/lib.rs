@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod codec;
 pub mod components;
 pub mod description;
 pub mod erased;
