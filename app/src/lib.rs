@@ -18,7 +18,9 @@ pub mod time;
 use erased::SyncHydrated;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+#[cfg(feature = "full")]
+use leptos_router::ParamSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -96,19 +98,37 @@ pub fn App() -> impl IntoView {
         set_hydrated.set(true);
         browser::set_body_attribute("data-hydrated", "true");
     });
+    view! { <Router>{routes()}</Router> }
+}
+
+/// Every page: what the server renders, and what the full bundle hydrates.
+#[cfg(feature = "full")]
+fn routes() -> impl IntoView {
     view! {
-        <Router>
-            <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
-                <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
-                <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
-                <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
-                <Route path=StaticSegment("settings") view=|| SyncHydrated(view! { <pages::Settings/> }) ssr=SsrMode::Async/>
-                <Route
-                    path=(StaticSegment("jobs"), ParamSegment("id"))
-                    view=|| SyncHydrated(view! { <pages::JobDetailPage/> })
-                    ssr=SsrMode::Async
-                />
-            </Routes>
-        </Router>
+        <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
+            <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
+            <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
+            <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
+            <Route path=StaticSegment("settings") view=|| SyncHydrated(view! { <pages::Settings/> }) ssr=SsrMode::Async/>
+            <Route
+                path=(StaticSegment("jobs"), ParamSegment("id"))
+                view=|| SyncHydrated(view! { <pages::JobDetailPage/> })
+                ssr=SsrMode::Async
+            />
+        </Routes>
+    }
+}
+
+/// The dashboard's bundle is sent only with the dashboard and sign-in, so it routes only
+/// those two; any other path reached without a page load (Back, a redirect) is reloaded,
+/// and the server sends it with the full bundle. Each route costs the bundle its matching
+/// and rendering code.
+#[cfg(not(feature = "full"))]
+fn routes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| SyncHydrated(view! { <pages::Elsewhere/> })>
+            <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
+            <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
+        </Routes>
     }
 }
