@@ -1,31 +1,30 @@
-//! How a resource's data travels from the server-rendered page to the browser: JSON, read
-//! with the same `serde_json` reader as server functions' answers.
+//! How the dashboard's data travel to the browser: postcard, a compact binary form of the
+//! same serde types, both in server functions' answers and in the server-rendered page.
 //!
-//! Leptos' default resource codec reads with `serde_json::from_str`, server functions with
-//! `serde_json::from_slice`. Each reader compiles its own copy of every type's JSON
-//! deserializer into the WASM bundle; reading resources through `from_slice` as well keeps
-//! one copy.
+//! JSON would need `serde_json`'s reader in the WASM bundle, and with it float parsing and
+//! printing: about a tenth of the dashboard's bundle (docs/PERFORMANCE.md). The REST API
+//! speaks JSON as before; only the dashboard's own calls are binary.
 
 use leptos::server::codee::{Decoder, Encoder};
 use serde::{de::DeserializeOwned, Serialize};
 
-/// JSON, decoded as server functions decode it.
-pub struct Json;
+/// A resource codec: postcard, written into the page as base64 by Leptos.
+pub struct Postcard;
 
-impl<T: Serialize> Encoder<T> for Json {
-    type Error = serde_json::Error;
-    type Encoded = String;
+impl<T: Serialize> Encoder<T> for Postcard {
+    type Error = postcard::Error;
+    type Encoded = Vec<u8>;
 
-    fn encode(value: &T) -> Result<String, serde_json::Error> {
-        serde_json::to_string(value)
+    fn encode(value: &T) -> Result<Vec<u8>, postcard::Error> {
+        postcard::to_allocvec(value)
     }
 }
 
-impl<T: DeserializeOwned> Decoder<T> for Json {
-    type Error = serde_json::Error;
-    type Encoded = str;
+impl<T: DeserializeOwned> Decoder<T> for Postcard {
+    type Error = postcard::Error;
+    type Encoded = [u8];
 
-    fn decode(text: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(text.as_bytes())
+    fn decode(bytes: &[u8]) -> Result<T, postcard::Error> {
+        postcard::from_bytes(bytes)
     }
 }
