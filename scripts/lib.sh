@@ -73,6 +73,18 @@ drop_test_databases() {
     while read -r db; do psql "$PG_TEST_SERVER/postgres" -qc "drop database if exists $db" >/dev/null; done
 }
 
+# wasm-opt from npm's binaryen, in target/tools. Never Debian's binaryen (version 108): the
+# build succeeds and the page never hydrates (../shared/design/TOOLCHAIN.md).
+BINARYEN_VERSION=132
+WASM_OPT="$ROOT/target/tools/node_modules/.bin/wasm-opt"
+
+ensure_wasm_opt() {
+  if [ "$("$WASM_OPT" --version 2>/dev/null | awk '{print $3}')" != "$BINARYEN_VERSION" ]; then
+    say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into target/tools"
+    npm install --prefix "$ROOT/target/tools" --no-save --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
 # One bundle: cargo features ($1, may be empty) → /pkg/<name>.js and /pkg/<name>.wasm.
 build_bundle() {
   local features=$1 name=$2
@@ -80,13 +92,18 @@ build_bundle() {
   wasm-bindgen target/wasm32-unknown-unknown/wasm-release/frontend.wasm \
     --target web --no-typescript --remove-name-section --remove-producers-section \
     --out-dir "$SITE/pkg" --out-name "$name"
+  # Binaryen's size passes less inlining and function merging: those two make the code
+  # compress worse; the rest takes ~4 % off the brotli size (docs/PERFORMANCE.md).
   # The hydration script loads /pkg/<output-name>.wasm.
-  mv -f "$SITE/pkg/${name}_bg.wasm" "$SITE/pkg/$name.wasm"
+  "$WASM_OPT" -Oz --converge --skip-pass=inlining --skip-pass=inlining-optimizing \
+    --skip-pass=merge-similar-functions "$SITE/pkg/${name}_bg.wasm" -o "$SITE/pkg/$name.wasm"
+  rm "$SITE/pkg/${name}_bg.wasm"
 }
 
 build_site() {
   ensure_wasm_target
   ensure_wasm_bindgen
+  ensure_wasm_opt
   mkdir -p "$SITE/pkg"
   # Two bundles: the dashboard's carries only the dashboard (and sign-in), so the first
   # load stays small; the job detail view, the API Playground and the settings load the
