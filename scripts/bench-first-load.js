@@ -1,5 +1,7 @@
 // First page load of the dashboard in headless chromium: bytes on the wire (compressed, as
-// the browser received them) per type, and time until the page is interactive (hydrated).
+// the browser received them, headers included) per part, and time until the page is
+// interactive (hydrated). Then a second load in the same browser: the assets' names carry
+// a content hash and are cached for a year, so only the page itself comes again.
 //
 //   node scripts/bench-first-load.js [RUNS]
 //
@@ -52,20 +54,22 @@ async function main() {
     await context.addCookies(cookies);
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
+    const received = onTheWire(cdp);
     await cdp.send('Network.enable');
-    const bytes = {};
-    const types = {};
-    cdp.on('Network.responseReceived', (e) => { types[e.requestId] = e.type; });
-    cdp.on('Network.loadingFinished', (e) => {
-      const t = types[e.requestId] ?? 'Other';
-      bytes[t] = (bytes[t] ?? 0) + e.encodedDataLength;
-    });
     const start = Date.now();
     await page.goto(base);
     await page.waitForSelector('body[data-hydrated="true"]');
     const interactive = Date.now() - start;
     await page.waitForLoadState('networkidle');
-    results.push({ interactive, bytes });
+    results.push({ interactive, bytes: received.bytes, names: received.names });
+    if (r === runs - 1) {
+      // The same browser again: what a returning user's load costs.
+      received.reset();
+      await page.goto(base);
+      await page.waitForSelector('body[data-hydrated="true"]');
+      await page.waitForLoadState('networkidle');
+      results.repeat = { ...received.bytes };
+    }
     await context.close();
   }
   await browser.close();
@@ -73,12 +77,44 @@ async function main() {
 
   const tti = results.map((r) => r.interactive).sort((a, b) => a - b);
   const pct = (q) => tti[Math.min(tti.length - 1, Math.floor(tti.length * q))];
-  const last = results[results.length - 1].bytes;
-  const total = Object.values(last).reduce((a, b) => a + b, 0);
+  const last = results[results.length - 1];
+  const sum = (bytes) => Object.values(bytes).reduce((a, b) => a + b, 0);
+  const total = sum(last.bytes);
   console.log(`first load over ${runs} cold runs (release server, loopback):`);
-  for (const [type, n] of Object.entries(last)) console.log(`  ${type.padEnd(10)} ${n} B = ${(n / 1024).toFixed(1)} KiB on the wire`);
-  console.log(`  total      ${total} B = ${(total / 1024).toFixed(1)} KiB on the wire (headers included)`);
+  for (const [part, n] of Object.entries(last.bytes)) {
+    console.log(`  ${part.padEnd(10)} ${String(n).padStart(7)} B = ${(n / 1024).toFixed(1).padStart(5)} KiB on the wire  ${[...new Set(last.names[part])].join(" ")}`);
+  }
+  console.log(`  total      ${String(total).padStart(7)} B = ${(total / 1024).toFixed(1).padStart(5)} KiB on the wire (headers included)`);
   console.log(`  time to interactive (hydrated): p50 ${pct(0.5)} ms, p90 ${pct(0.9)} ms, max ${tti[tti.length - 1]} ms`);
+  const again = Object.entries(results.repeat).map(([part, n]) => `${part} ${n} B`).join(', ');
+  console.log(`second load, same browser: ${sum(results.repeat)} B on the wire (${again || 'nothing'})`);
+}
+
+/** Bytes received per part of the page (HTML, JS, WASM, CSS, other), counted through CDP. */
+function onTheWire(cdp) {
+  const parts = {};
+  let bytes = {};
+  const names = { HTML: [], JS: [], WASM: [], CSS: [], other: [] };
+  const partOf = (e) => {
+    if (e.type === 'Document') return 'HTML';
+    const file = new URL(e.response.url).pathname;
+    const ext = file.slice(file.lastIndexOf('.') + 1);
+    return { js: 'JS', wasm: 'WASM', css: 'CSS' }[ext] ?? 'other';
+  };
+  cdp.on('Network.responseReceived', (e) => {
+    const part = partOf(e);
+    parts[e.requestId] = part;
+    names[part].push(new URL(e.response.url).pathname);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const part = parts[e.requestId] ?? 'other';
+    bytes[part] = (bytes[part] ?? 0) + e.encodedDataLength;
+  });
+  return {
+    get bytes() { return bytes; },
+    names,
+    reset() { bytes = {}; },
+  };
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

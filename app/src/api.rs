@@ -4,7 +4,7 @@
 
 use crate::model::JobPage;
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::{Postcard, PostcardEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -24,8 +24,11 @@ pub enum ApiError {
     Transport(String),
 }
 
+// Errors, and the answers of the functions the dashboard calls, are postcard: the
+// dashboard's bundle then carries no JSON reader (crate::codec). The functions only the
+// full bundle calls answer JSON (the job detail carries a JSON Job Description).
 impl FromServerFnError for ApiError {
-    type Encoder = JsonEncoding;
+    type Encoder = PostcardEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         ApiError::Transport(value.to_string())
@@ -34,7 +37,7 @@ impl FromServerFnError for ApiError {
 
 /// Lists one page of the signed-in account's jobs. `query` is the dashboard URL's query
 /// string, in the same vocabulary as `GET /jobs`.
-#[server(endpoint = "list_jobs")]
+#[server(endpoint = "list_jobs", output = Postcard)]
 pub async fn list_jobs(query: String) -> Result<JobPage, ApiError> {
     let (service, account) = ssr::caller().await?;
     let (filter, page) =
@@ -56,7 +59,7 @@ pub struct JobDetail {
 
 /// One job in full, pretty-printed: what `GET /jobs/{id}` answers (the JSON dialog shows
 /// it). Printed here rather than in the browser, so the bundle carries no JSON writer.
-#[server(endpoint = "get_job")]
+#[server(endpoint = "get_job", output = Postcard)]
 pub async fn get_job_json(id: String) -> Result<String, ApiError> {
     let (service, account) = ssr::caller().await?;
     let job = service.get_job(account, ssr::parse_job_id(&id)?).await?;
@@ -109,15 +112,18 @@ pub async fn playground_profiles() -> Result<Vec<crate::model::ProfileInfo>, Api
     Ok(service.profiles())
 }
 
-/// The same service method as `POST /jobs/{id}/retry`.
-#[server(endpoint = "retry_job")]
-pub async fn retry_job(id: String) -> Result<crate::model::Job, ApiError> {
+/// The same service method as `POST /jobs/{id}/retry`; answers the new job's ID, which is
+/// all the pages use (a whole `Job` would bring its Job Description's JSON reader into the
+/// dashboard's bundle).
+#[server(endpoint = "retry_job", output = Postcard)]
+pub async fn retry_job(id: String) -> Result<crate::model::JobId, ApiError> {
     let (service, account) = ssr::caller().await?;
-    service.retry_job(account, ssr::parse_job_id(&id)?).await
+    let job = service.retry_job(account, ssr::parse_job_id(&id)?).await?;
+    Ok(job.id)
 }
 
 /// The same service method as `DELETE /jobs/{id}`.
-#[server(endpoint = "delete_job")]
+#[server(endpoint = "delete_job", output = Postcard)]
 pub async fn delete_job(id: String) -> Result<(), ApiError> {
     let (service, account) = ssr::caller().await?;
     service.delete_job(account, ssr::parse_job_id(&id)?).await

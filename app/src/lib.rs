@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod browser;
+pub mod codec;
 pub mod components;
 pub mod description;
 pub mod erased;
@@ -17,12 +18,15 @@ pub mod time;
 use erased::SyncHydrated;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+#[cfg(feature = "full")]
+use leptos_router::ParamSegment;
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
+    let stylesheet = stylesheet_href(&options);
     #[cfg(feature = "ssr")]
     let options = bundle_for_page(options);
     view! {
@@ -36,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <title>"ccjobs"</title>
                 // In the shell, not through leptos_meta: the browser bundle then carries no
                 // head-management code.
-                <link rel="stylesheet" id="leptos" href="/pkg/ccjobs.css"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <HydrationScripts options/>
             </head>
             <body>
@@ -48,14 +52,44 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The dashboard and sign-in pages load the dashboard's bundle, which carries nothing
 /// else and stays small; every other page (job detail, API Playground, settings) the full
-/// bundle (`<output-name>-full`).
+/// bundle (`<output-name>-full`, whose hashes are in `<output-name>-full.hash.txt`).
 #[cfg(feature = "ssr")]
 fn bundle_for_page(mut options: LeptosOptions) -> LeptosOptions {
     let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_string());
     if path.is_some_and(|p| !matches!(p.as_str(), "/" | "/sign-in")) {
-        options.output_name = format!("{}-full", options.output_name).into();
+        let full = format!("{}-full", options.output_name);
+        let dir = std::path::Path::new(&*options.hash_file).parent();
+        if let (true, Some(dir)) = (options.hash_files, dir) {
+            let hash_file = dir.join(format!("{full}.hash.txt"));
+            options.hash_file = hash_file.display().to_string().into();
+        }
+        options.output_name = full.into();
     }
     options
+}
+
+/// `/pkg/<output-name>.<hash>.css` when the build hashed the asset names (the `css:` line
+/// of the hash file, read on every page like Leptos reads its `js:` and `wasm:` lines, so a
+/// rebuild needs no restart), else `/pkg/<output-name>.css`.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    let hash = options
+        .hash_files
+        .then(|| std::fs::read_to_string(&*options.hash_file).ok())
+        .flatten()
+        .and_then(|text| {
+            text.lines().find_map(|line| match line.split_once(':') {
+                Some((key, hash)) if key.trim() == "css" => Some(hash.trim().to_string()),
+                _ => None,
+            })
+        });
+    #[cfg(not(feature = "ssr"))]
+    let hash = None::<String>;
+    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+    match hash {
+        Some(hash) => format!("/{pkg}/{name}.{hash}.css"),
+        None => format!("/{pkg}/{name}.css"),
+    }
 }
 
 /// Pages may run only our own script and WASM: the inline hydration script carries this
@@ -95,19 +129,37 @@ pub fn App() -> impl IntoView {
         set_hydrated.set(true);
         browser::set_body_attribute("data-hydrated", "true");
     });
+    view! { <Router>{routes()}</Router> }
+}
+
+/// Every page: what the server renders, and what the full bundle hydrates.
+#[cfg(feature = "full")]
+fn routes() -> impl IntoView {
     view! {
-        <Router>
-            <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
-                <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
-                <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
-                <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
-                <Route path=StaticSegment("settings") view=|| SyncHydrated(view! { <pages::Settings/> }) ssr=SsrMode::Async/>
-                <Route
-                    path=(StaticSegment("jobs"), ParamSegment("id"))
-                    view=|| SyncHydrated(view! { <pages::JobDetailPage/> })
-                    ssr=SsrMode::Async
-                />
-            </Routes>
-        </Router>
+        <Routes fallback=|| SyncHydrated(view! { <pages::NotFound/> })>
+            <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
+            <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
+            <Route path=StaticSegment("playground") view=|| SyncHydrated(view! { <pages::Playground/> })/>
+            <Route path=StaticSegment("settings") view=|| SyncHydrated(view! { <pages::Settings/> }) ssr=SsrMode::Async/>
+            <Route
+                path=(StaticSegment("jobs"), ParamSegment("id"))
+                view=|| SyncHydrated(view! { <pages::JobDetailPage/> })
+                ssr=SsrMode::Async
+            />
+        </Routes>
+    }
+}
+
+/// The dashboard's bundle is sent only with the dashboard and sign-in, so it routes only
+/// those two; any other path reached without a page load (Back, a redirect) is reloaded,
+/// and the server sends it with the full bundle. Each route costs the bundle its matching
+/// and rendering code.
+#[cfg(not(feature = "full"))]
+fn routes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| SyncHydrated(view! { <pages::Elsewhere/> })>
+            <Route path=StaticSegment("") view=|| SyncHydrated(view! { <pages::Dashboard/> }) ssr=SsrMode::Async/>
+            <Route path=StaticSegment("sign-in") view=|| SyncHydrated(view! { <pages::SignIn/> })/>
+        </Routes>
     }
 }

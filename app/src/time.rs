@@ -155,14 +155,23 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// RFC 3339 in JSON; milliseconds in binary formats (the server functions' postcard),
+/// which spares the browser bundle the date parser.
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_rfc3339())
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_rfc3339())
+        } else {
+            s.serialize_i64(self.0)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            return i64::deserialize(d).map(Self);
+        }
         let s = String::deserialize(d)?;
         Self::parse_rfc3339(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 timestamp: {s:?}")))
@@ -192,6 +201,17 @@ mod tests {
         assert_eq!(
             Timestamp(951_782_400_000).to_rfc3339(),
             "2000-02-29T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn binary_formats_carry_milliseconds() {
+        let t = Timestamp(1_733_347_805_123);
+        let bytes = postcard::to_allocvec(&t).expect("encode");
+        assert_eq!(postcard::from_bytes::<Timestamp>(&bytes).ok(), Some(t));
+        assert_eq!(
+            serde_json::to_string(&t).ok().as_deref(),
+            Some("\"2024-12-04T21:30:05.123Z\"")
         );
     }
 

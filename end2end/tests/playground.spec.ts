@@ -73,22 +73,41 @@ test('a refused submission explains itself and keeps what was typed', async ({ p
   await expect(page.getByLabel('or source URL')).toHaveValue('http://127.0.0.1:9/episode.srt');
 });
 
-test('the dashboard loads its own bundle and the Playground its own', async ({ page }) => {
+test('each page loads its own bundle, by content-hashed names, brotli, cached for a year', async ({ page }) => {
   const { apiKey } = newAccount();
-  const wasm: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+  const assets: { path: string; headers: Record<string, string> }[] = [];
+  page.on('response', async (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/')) assets.push({ path, headers: await r.allHeaders() });
   });
+  const loaded = (ext: string) => [...new Set(assets.map((a) => a.path))].filter((p) => p.endsWith(`.${ext}`));
+  const hashed = (name: string, ext: string) => expect.stringMatching(new RegExp(`^/pkg/${name}\\.[0-9a-f]{16}\\.${ext}$`));
+  const checkHeaders = () => {
+    for (const { path, headers } of assets) {
+      expect(headers['cache-control'], path).toBe('public, max-age=31536000, immutable');
+      expect(headers['content-encoding'], path).toBe('br');
+    }
+  };
+
+  // Sign-in and the dashboard: the dashboard's bundle.
   await signIn(page, apiKey);
-  wasm.length = 0;
-  await page.goto('/');
   await waitForHydration(page);
-  expect(wasm).toEqual(['/pkg/ccjobs.wasm']);
-  wasm.length = 0;
+  expect(loaded('wasm')).toEqual([hashed('ccjobs', 'wasm')]);
+  expect(loaded('js')).toEqual([hashed('ccjobs', 'js')]);
+  expect(loaded('css')).toEqual([hashed('ccjobs', 'css')]);
+  checkHeaders();
+  // The page itself is asked for again every time: it names the current build's assets.
+  const dashboard = await page.goto('/');
+  expect(dashboard?.headers()['cache-control']).toBe('private, no-cache');
+  await waitForHydration(page);
+
+  assets.length = 0;
   await page.getByRole('link', { name: 'API Playground' }).click();
   await expect(page).toHaveURL(/\/playground$/);
   await waitForHydration(page);
-  expect(wasm).toEqual(['/pkg/ccjobs-full.wasm']);
+  expect(loaded('wasm')).toEqual([hashed('ccjobs-full', 'wasm')]);
+  expect(loaded('js')).toEqual([hashed('ccjobs-full', 'js')]);
+  checkHeaders();
 });
 
 test('the chosen profiles\' options are listed, and a value they do not allow is flagged', async ({ page }) => {

@@ -46,6 +46,18 @@ fn leptos_options(config: &Config) -> anyhow::Result<LeptosOptions> {
     let mut options = leptos::prelude::get_configuration(None)?.leptos_options;
     options.site_root = config.site_root.display().to_string().into();
     options.site_addr = config.bind;
+    // `make build` names the assets by their content (/pkg/ccjobs.<hash>.wasm) and writes
+    // the hashes to <name>.hash.txt beside them (scripts/lib.sh). Leptos reads that file
+    // when it writes the hydration scripts, relative to the server binary unless the path
+    // is absolute. Without it (cargo-leptos, or no build), the plain names are used.
+    let hash_file = config
+        .site_root
+        .join(&*options.site_pkg_dir)
+        .join(format!("{}.hash.txt", options.output_name));
+    if hash_file.is_file() {
+        options.hash_files = true;
+        options.hash_file = std::path::absolute(&hash_file)?.display().to_string().into();
+    }
     Ok(options)
 }
 

@@ -2,7 +2,7 @@
 //! Open in Closed Caption Creator (passed jobs only). Used in the table and the detail view.
 
 use crate::api::{retry_job, ApiError};
-use crate::model::{Job, JobId, JobStatus};
+use crate::model::{JobId, JobStatus};
 use leptos::prelude::*;
 
 /// Which dialog is open, and for which job. Auto-refresh pauses while one is.
@@ -34,7 +34,8 @@ impl Default for Dialogs {
 /// What an action changed, for the page to follow up (reload, navigate).
 #[derive(Clone, Debug)]
 pub enum JobChange {
-    Retried(Box<Job>),
+    /// The new job's ID.
+    Retried(JobId),
     Deleted(JobId),
     Failed(ApiError),
 }
@@ -54,7 +55,7 @@ pub fn JobActions(
             let result = retry_job(id.to_string()).await;
             retrying.set(false);
             on_change.run(match result {
-                Ok(job) => JobChange::Retried(Box::new(job)),
+                Ok(new_id) => JobChange::Retried(new_id),
                 Err(e) => JobChange::Failed(e),
             });
         });

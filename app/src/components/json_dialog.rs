@@ -10,16 +10,23 @@ pub fn JsonDialog() -> impl IntoView {
     let dialogs = expect_context::<Dialogs>();
     let open = Signal::derive(move || dialogs.json_for.get().is_some());
     let copied = RwSignal::new(None::<Result<(), String>>);
-    let job = LocalResource::new(move || {
+    // Fetched when the dialog opens. A plain signal and task rather than a LocalResource:
+    // the bundle then needs no second kind of async resource (docs/PERFORMANCE.md).
+    let answer = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
         let id = dialogs.json_for.get();
-        async move {
-            match id {
-                Some(id) => Some(get_job_json(id.to_string()).await),
-                None => None,
-            }
+        answer.set(None);
+        if let Some(id) = id {
+            leptos::task::spawn_local(async move {
+                let result = get_job_json(id.to_string()).await.map_err(|e| e.to_string());
+                // An answer for a dialog since closed, or opened on another job, is dropped.
+                if dialogs.json_for.try_get_untracked() == Some(Some(id)) {
+                    answer.try_set(Some(result));
+                }
+            });
         }
     });
-    let text = move || job.get().flatten().map(|r| r.map_err(|e| e.to_string()));
+    let text = move || answer.get();
     let copy = move |_| {
         if let Some(Ok(json)) = text() {
             leptos::task::spawn_local(async move {

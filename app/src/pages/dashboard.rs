@@ -4,6 +4,7 @@
 use super::{sign_in_path, TopBar};
 use crate::api::{list_jobs, ApiError};
 use crate::browser::{self, PAGE_SIZE_KEY};
+use crate::codec::Postcard;
 use crate::components::{
     ConfirmDelete, Dialogs, FilterBar, JobChange, JobTable, JsonDialog, Pager, RefreshControls, RowsPerPage,
 };
@@ -23,9 +24,10 @@ pub fn Dashboard() -> impl IntoView {
     let filter = Signal::derive(move || query.get().map(|(f, _)| f).unwrap_or_default());
     let page_request = Signal::derive(move || query.get().map(|(_, p)| p).unwrap_or_default());
     let (refreshes, set_refreshes) = signal(0u32);
-    let jobs = Resource::new(
+    let jobs = Resource::<_, Postcard>::new_with_options(
         move || (search.get(), refreshes.get()),
         |(search, _)| list_jobs(search),
+        false,
     );
     let dialogs = Dialogs::new();
     provide_context(dialogs);

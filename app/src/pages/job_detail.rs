@@ -38,7 +38,7 @@ pub fn JobDetailPage() -> impl IntoView {
     // refresh it triggers, and a later call (the webhook log's second look) would do nothing.
     let refresh = Callback::new(move |()| set_refreshes.update(|n| *n += 1));
     let on_change = Callback::new(move |change: JobChange| match change {
-        JobChange::Retried(job) => navigate(&format!("/jobs/{}", job.id), Default::default()),
+        JobChange::Retried(new_id) => navigate(&format!("/jobs/{new_id}"), Default::default()),
         JobChange::Deleted(_) => navigate("/", Default::default()),
         JobChange::Failed(e) => action_error.set(Some(e.to_string())),
     });

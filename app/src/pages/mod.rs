@@ -3,6 +3,7 @@
 mod dashboard;
 #[cfg(feature = "full")]
 mod job_detail;
+#[cfg(feature = "full")]
 mod not_found;
 #[cfg(feature = "full")]
 mod playground;
@@ -13,6 +14,7 @@ mod sign_in;
 pub use dashboard::Dashboard;
 #[cfg(feature = "full")]
 pub use job_detail::JobDetailPage;
+#[cfg(feature = "full")]
 pub use not_found::NotFound;
 #[cfg(feature = "full")]
 pub use playground::Playground;
@@ -66,33 +68,12 @@ pub fn sign_in_path(path: &str, search: &str) -> String {
     format!("/sign-in?next={next}")
 }
 
-/// The pages of the full bundle, as the dashboard's bundle has them: a reload, so that the
-/// server sends the page with the full bundle. Links to them are full loads
+/// Any page but the dashboard and sign-in, as the dashboard's bundle has it: a reload, so
+/// that the server sends the page with the full bundle. Links to those pages are full loads
 /// (`rel="external"`), so this shows only on client-side navigation.
 #[cfg(not(feature = "full"))]
-mod elsewhere {
-    use leptos::prelude::*;
-
-    #[component]
-    fn Reload() -> impl IntoView {
-        Effect::new(move |_| crate::browser::reload());
-        view! { <p class="muted" role="status">"Loading…"</p> }
-    }
-
-    #[component]
-    pub fn Playground() -> impl IntoView {
-        view! { <Reload/> }
-    }
-
-    #[component]
-    pub fn JobDetailPage() -> impl IntoView {
-        view! { <Reload/> }
-    }
-
-    #[component]
-    pub fn Settings() -> impl IntoView {
-        view! { <Reload/> }
-    }
+#[component]
+pub fn Elsewhere() -> impl IntoView {
+    Effect::new(move |_| crate::browser::reload());
+    view! { <p class="muted" role="status">"Loading…"</p> }
 }
-#[cfg(not(feature = "full"))]
-pub use elsewhere::{JobDetailPage, Playground, Settings};

@@ -1,6 +1,7 @@
 //! The HTTP surface: REST API, downloads, CSV export, sign-in, health, and the Leptos
 //! pages and server functions.
 
+mod assets;
 pub mod auth;
 mod editor;
 pub mod error;
@@ -26,7 +27,6 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::{Arc, OnceLock};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -187,15 +187,15 @@ pub fn router_and_rest_paths(state: AppState) -> (Router, Vec<&'static str>) {
         .router
         // Multipart bodies up to the configured limit, plus room for the config field.
         .layer(DefaultBodyLimit::max(state.config.max_upload_bytes));
-    // Built assets, precompressed at build time (scripts/precompress.js).
+    // Built assets: hashed names, precompressed at build time (scripts/lib.sh).
     let pkg =
         std::path::Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
-    let assets = ServeDir::new(pkg).precompressed_br().precompressed_gzip();
     let router = Router::new()
         .merge(api)
-        .nest_service("/pkg", assets)
+        .nest("/pkg", assets::pkg_service(&pkg))
         .leptos_routes_with_context(&state, pages, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(middleware::from_fn(assets::page_cache_control))
         .layer(middleware::from_fn(same_origin_guard))
         .layer(middleware::from_fn_with_state(
             rate_limit::RateLimiter::new(&state.config.limits),

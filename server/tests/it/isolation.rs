@@ -3,8 +3,10 @@
 //! changes nothing. A new route belongs in this table.
 
 use crate::common::*;
+use app::api::ApiError;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use leptos::server_fn::error::FromServerFnError;
 
 /// Every REST route that takes a job ID, with each kind of file spelled out.
 const REST: [(&str, &str); 10] = [
@@ -64,9 +66,13 @@ async fn every_route_and_server_function_hides_other_accounts_jobs() {
             .body(Body::from(format!("id={id}")))
             .expect("request");
         let (status, _, body) = app.send(request).await;
-        let body = String::from_utf8_lossy(&body);
         assert!(!status.is_success(), "{function}: {status}");
-        assert!(body.contains("NotFound"), "{function} answers not found: {body}");
+        // Decoded as the browser decodes it (server functions' errors are postcard).
+        let error = ApiError::de(body.into());
+        assert!(
+            matches!(error, ApiError::NotFound(_)),
+            "{function} answers not found: {error:?}"
+        );
     }
     // Bob's lists and exports do not contain it either.
     let (_, list) = app.get(&bob_key, "/jobs").await;

@@ -4,6 +4,7 @@
 mod common;
 
 mod api;
+mod assets;
 mod cli;
 mod conversions;
 mod dashboard;
