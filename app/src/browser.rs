@@ -1,4 +1,4 @@
-//! The few browser facilities the dashboard uses: localStorage, the
+//! The few browser facilities the dashboard uses: localStorage (gloo-storage), the
 //! clipboard, the page's visibility and the local clock. On the server each is a no-op
 //! or a neutral answer, so components can call them unconditionally.
 
@@ -8,21 +8,15 @@ pub const AUTO_REFRESH_KEY: &str = "ccjobs.autoRefresh";
 
 #[cfg(feature = "hydrate")]
 mod imp {
-    fn local_storage() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok().flatten()
+    use gloo_storage::{LocalStorage, Storage};
+
+    pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+        LocalStorage::get(key).ok()
     }
 
-    // Preferences are numbers and booleans, stored as their text (which is also their JSON,
-    // as gloo-storage wrote them before): no JSON writer in the bundle for two settings.
-    pub fn load<T: std::str::FromStr>(key: &str) -> Option<T> {
-        local_storage()?.get_item(key).ok()??.parse().ok()
-    }
-
-    pub fn save<T: std::fmt::Display>(key: &str, value: &T) {
+    pub fn save<T: serde::Serialize>(key: &str, value: &T) {
         // A full or disabled storage only loses the preference, never the action.
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(key, &value.to_string());
-        }
+        let _ = LocalStorage::set(key, value);
     }
 
     pub fn page_hidden() -> bool {
