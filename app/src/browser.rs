@@ -10,13 +10,25 @@ pub const AUTO_REFRESH_KEY: &str = "ccjobs.autoRefresh";
 mod imp {
     use gloo_storage::{LocalStorage, Storage};
 
-    pub fn load<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-        LocalStorage::get(key).ok()
+    /// gloo-storage's handle on localStorage, asked for only where the browser has one
+    /// (`raw()` throws where it has none, as in a sandboxed frame).
+    fn local_storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()?;
+        Some(LocalStorage::raw())
     }
 
-    pub fn save<T: serde::Serialize>(key: &str, value: &T) {
+    // Preferences are numbers and booleans, stored as their text (which is also their JSON,
+    // as gloo-storage's typed `get`/`set` wrote them before): those would bring serde_json
+    // (17 KB brotli) into the dashboard's bundle for two settings.
+    pub fn load<T: std::str::FromStr>(key: &str) -> Option<T> {
+        local_storage()?.get_item(key).ok()??.parse().ok()
+    }
+
+    pub fn save<T: std::fmt::Display>(key: &str, value: &T) {
         // A full or disabled storage only loses the preference, never the action.
-        let _ = LocalStorage::set(key, value);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(key, &value.to_string());
+        }
     }
 
     pub fn page_hidden() -> bool {
