@@ -37,6 +37,7 @@ impl Store {
             pool: self.pool.clone(),
             writer: self.writer.clone(),
             inserts: None,
+            plans: self.plans.clone(),
         };
         tokio::spawn(run(store, queue));
         self.inserts = Some(inserts);

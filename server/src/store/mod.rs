@@ -179,6 +179,8 @@ pub struct Store {
     /// Where submissions go to be stored together ([`inserts`]); `None` in the inserter's
     /// own copy of the store.
     inserts: Option<tokio::sync::mpsc::Sender<inserts::Pending>>,
+    /// How recent searches were planned ([`search::PlanCache`]).
+    plans: std::sync::Arc<search::PlanCache>,
 }
 
 impl Store {
@@ -200,6 +202,7 @@ impl Store {
             pool,
             writer,
             inserts: None,
+            plans: Default::default(),
         };
         store.start_inserter();
         Ok(store)

@@ -15,6 +15,40 @@ use app::model::{AccountId, JobPage};
 use app::time::Timestamp;
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
+/// Which way each recent search text was matched: many matches (scan) or few (index).
+/// Deciding takes a capped count on the trigram index (about 5 ms for a common word at a
+/// million jobs), while a dashboard asks the same search again for every page and every
+/// auto-refresh; either way gives the same rows, so a decision a minute old is good enough.
+#[derive(Debug, Default)]
+pub struct PlanCache {
+    decided: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, bool)>>,
+}
+
+impl PlanCache {
+    const FOR: std::time::Duration = std::time::Duration::from_secs(60);
+    const MOST: usize = 1_000;
+
+    fn get(&self, q: &str) -> Option<bool> {
+        let decided = self.decided.lock().ok()?;
+        decided
+            .get(q)
+            .filter(|(at, _)| at.elapsed() < Self::FOR)
+            .map(|(_, many)| *many)
+    }
+
+    fn put(&self, q: &str, many: bool) {
+        if let Ok(mut decided) = self.decided.lock() {
+            if decided.len() >= Self::MOST {
+                decided.retain(|_, (at, _)| at.elapsed() < Self::FOR);
+                if decided.len() >= Self::MOST {
+                    decided.clear();
+                }
+            }
+            decided.insert(q.to_string(), (std::time::Instant::now(), many));
+        }
+    }
+}
+
 /// How `q` is matched, decided once per request.
 #[derive(Debug, Clone)]
 pub struct Search {
@@ -58,14 +92,22 @@ impl Store {
             });
         }
         let phrase = format!("\"{}\"", q.replace('"', "\"\""));
-        let matches: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "select count(*) from (select rowid from jobs_file_names where jobs_file_names match ? limit ?)",
-        )
-        .bind(&phrase)
-        .bind(JobPage::COUNT_LIMIT as i64 + 1)
-        .fetch_one(pool)
-        .await?);
-        let names = if matches as u64 > JobPage::COUNT_LIMIT {
+        let many = match self.plans.get(q) {
+            Some(many) => many,
+            None => {
+                let matches: i64 = on_pool!(self, pool => sqlx::query_scalar(
+                    "select count(*) from (select rowid from jobs_file_names where jobs_file_names match ? limit ?)",
+                )
+                .bind(&phrase)
+                .bind(JobPage::COUNT_LIMIT as i64 + 1)
+                .fetch_one(pool)
+                .await?);
+                let many = matches as u64 > JobPage::COUNT_LIMIT;
+                self.plans.put(q, many);
+                many
+            }
+        };
+        let names = if many {
             NameMatch::Scan(like)
         } else {
             NameMatch::Index(phrase)
@@ -237,5 +279,25 @@ fn push_in<'w>(qb: &mut impl SqlSink, column: &str, words: impl Iterator<Item = 
     }
     if !first {
         qb.sql(")");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlanCache;
+
+    #[test]
+    fn the_plan_cache_remembers_a_decision_and_stays_bounded() {
+        let cache = PlanCache::default();
+        assert_eq!(cache.get("episode"), None);
+        cache.put("episode", true);
+        cache.put("episode-12", false);
+        assert_eq!(cache.get("episode"), Some(true));
+        assert_eq!(cache.get("episode-12"), Some(false));
+        for n in 0..PlanCache::MOST {
+            cache.put(&format!("q{n}"), false);
+        }
+        let held = cache.decided.lock().map(|d| d.len()).unwrap_or(usize::MAX);
+        assert!(held <= PlanCache::MOST, "{held} decisions held");
     }
 }
