@@ -45,8 +45,7 @@ pub async fn open(url: &str, jobs: usize) -> anyhow::Result<(Service, AccountId)
     if fresh {
         let other = service.create_account("neighbour").await?.account;
         let started = Instant::now();
-        seed(url, account, jobs, 1).await?;
-        seed(url, other, jobs / 10, 2).await?;
+        seed(url, &[(account, jobs, 1), (other, jobs / 10, 2)]).await?;
         service.store().analyze().await?;
         if url.starts_with("postgres") {
             let mut conn = sqlx::PgConnection::connect(url).await?;
@@ -78,17 +77,43 @@ impl Rng {
     }
 }
 
-async fn seed(url: &str, account: AccountId, count: usize, seed: u64) -> anyhow::Result<()> {
+/// Seeds each (account, jobs, seed) in turn.
+async fn seed(url: &str, accounts: &[(AccountId, usize, u64)]) -> anyhow::Result<()> {
     if url.starts_with("postgres") {
         let mut conn = sqlx::PgConnection::connect(url).await?;
-        seed_rows!(conn, sqlx::Postgres, account, count, seed)
-    } else {
-        let mut conn = sqlx::SqliteConnection::connect(url).await?;
-        // A page cache big enough for the indexes being filled: with the default, pages
-        // spill to the WAL and are written again and again (10 million rows took hours).
-        sqlx::query("pragma cache_size = -2000000").execute(&mut conn).await?;
+        for &(account, count, seed) in accounts {
+            seed_rows!(conn, sqlx::Postgres, account, count, seed)
+        }
+        return Ok(());
+    }
+    let mut conn = sqlx::SqliteConnection::connect(url).await?;
+    // The jobs table's indexes and triggers (the trigram index of file names) are made
+    // again after the rows: kept in step row by row, ten million rows took hours.
+    let deferred: Vec<(String, String, String)> = sqlx::query_as(
+        "select type, name, sql from sqlite_master \
+         where tbl_name = 'jobs' and type in ('index', 'trigger') and sql is not null",
+    )
+    .fetch_all(&mut conn)
+    .await?;
+    for (kind, name, _) in &deferred {
+        sqlx::query(&format!("drop {kind} {name}"))
+            .execute(&mut conn)
+            .await?;
+    }
+    sqlx::query("pragma cache_size = -2000000")
+        .execute(&mut conn)
+        .await?;
+    for &(account, count, seed) in accounts {
         seed_rows!(conn, sqlx::Sqlite, account, count, seed)
     }
+    for kind in ["index", "trigger"] {
+        for (_, _, sql) in deferred.iter().filter(|(k, _, _)| k == kind) {
+            sqlx::query(sql).execute(&mut conn).await?;
+        }
+    }
+    sqlx::query("insert into jobs_file_names (jobs_file_names) values ('rebuild')")
+        .execute(&mut conn)
+        .await?;
     Ok(())
 }
 
