@@ -98,9 +98,10 @@ pub async fn export_csv(
     };
     let (out, chunks) = tokio::sync::mpsc::channel(AHEAD);
     tokio::spawn(read_ahead(start, out));
-    let body = Body::from_stream(stream::unfold(chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    }));
+    // A receiver may be asked again after it ended (the compression layer does): it keeps
+    // answering "ended", where a finished `unfold` would panic.
+    let mut chunks = chunks;
+    let body = Body::from_stream(stream::poll_fn(move |cx| chunks.poll_recv(cx)));
     let file_name = format!("ccjobs-jobs-{}.csv", &now.to_rfc3339()[..10]);
     Ok((
         [

@@ -161,6 +161,34 @@ async fn the_csv_export_writes_each_cell_as_a_csv_library_would() {
     );
 }
 
+/// Browsers ask for compressed answers: the streamed export must end cleanly through the
+/// compression layer (it once panicked when asked again after its last batch).
+#[tokio::test]
+async fn the_csv_export_arrives_whole_when_compressed() {
+    let app = TestApp::start(1).await;
+    for n in 0..3 {
+        let (_, job) = app
+            .submit(&app.key, CONVERT, Some((&format!("f{n}.srt"), SRT.as_bytes())))
+            .await;
+        app.wait_for_end(&app.key, job["id"].as_str().expect("id")).await;
+    }
+    let (_, _, plain) = app.send(get(&app.key, "/jobs.csv")).await;
+    let mut request = get(&app.key, "/jobs.csv");
+    request
+        .headers_mut()
+        .insert(header::ACCEPT_ENCODING, "gzip".parse().expect("header"));
+    let (status, headers, body) = app.send(request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(body.as_slice()), &mut unpacked)
+        .expect("a whole gzip stream");
+    assert_eq!(
+        String::from_utf8(unpacked).expect("utf-8"),
+        String::from_utf8(plain).expect("utf-8")
+    );
+}
+
 /// 12,000 jobs submitted in the same millisecond: the export's batches (5,000 rows) end
 /// inside a run of equal times, where only the ID orders the rows.
 #[tokio::test]
