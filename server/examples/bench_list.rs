@@ -42,6 +42,8 @@ async fn main() -> anyhow::Result<()> {
         "range=custom&from=2026-01-01&to=2026-03-31",
         "q=0",
         "q=episode-12345",
+        "q=episode",
+        "status=failed&q=episode",
         "type=convert&status=failed&range=month&q=episode",
     ];
     println!(

@@ -1,6 +1,6 @@
 //! Jobs and their files: insert, keyset-paged listing, claim with a lease, finish, delete.
 
-use super::search::{push_filter, Search};
+use super::search::{push_count, push_filter, Search};
 use super::{now_ms, on_pool, on_writer, Backend, Columns, Store, StoreError, StoreResult};
 use app::description::JobDescription;
 use app::filter::{Cursor, JobFilter, PageRequest};
@@ -364,12 +364,8 @@ impl Store {
     ) -> StoreResult<u64> {
         let newer_than = newer_than.map(|(created_at, id)| Cursor::Before { created_at, id });
         let n: i64 = on_pool!(self, pool => {
-            let mut count = QueryBuilder::new("select count(*) from (select 1 from jobs");
-            push_filter(&mut count, account, filter, now, search, newer_than);
-            count
-                .push(" limit ")
-                .push_bind(JobPage::COUNT_LIMIT as i64 + 1)
-                .push(") as matching");
+            let mut count = QueryBuilder::new("");
+            push_count(&mut count, account, filter, now, search, newer_than);
             count.build_query_scalar().fetch_one(pool).await?
         });
         Ok(u64::try_from(n).unwrap_or(0))
@@ -379,6 +375,15 @@ impl Store {
     /// line per step. On PostgreSQL sequential scans are priced out for the question, so
     /// the plan shows whether an index serves the filter, whatever the table's size.
     pub async fn explain_list(&self, account: AccountId, filter: &JobFilter) -> StoreResult<Vec<String>> {
+        self.explain(account, filter, false).await
+    }
+
+    /// The plan of the page's capped count of a filter, as [`Store::explain_list`].
+    pub async fn explain_count(&self, account: AccountId, filter: &JobFilter) -> StoreResult<Vec<String>> {
+        self.explain(account, filter, true).await
+    }
+
+    async fn explain(&self, account: AccountId, filter: &JobFilter, count: bool) -> StoreResult<Vec<String>> {
         let search = self.plan_search(filter).await?;
         let now = Timestamp(now_ms());
         let (explain, column) = match self.dialect() {
@@ -391,9 +396,14 @@ impl Store {
             if postgres {
                 sqlx::query("set local enable_seqscan = off").execute(&mut *tx).await?;
             }
-            let mut qb = QueryBuilder::new(format!("{explain}select {SUMMARY_COLUMNS} from jobs"));
-            push_filter(&mut qb, account, filter, now, &search, None);
-            qb.push(" order by created_at desc, id desc limit ").push_bind(26i64);
+            let mut qb = QueryBuilder::new(explain);
+            if count {
+                push_count(&mut qb, account, filter, now, &search, None);
+            } else {
+                qb.push(format!("select {SUMMARY_COLUMNS} from jobs"));
+                push_filter(&mut qb, account, filter, now, &search, None);
+                qb.push(" order by created_at desc, id desc limit ").push_bind(26i64);
+            }
             let plan = qb
                 .build()
                 .fetch_all(&mut *tx)

@@ -266,6 +266,24 @@ pub fn push_filter(
     qb.sql(")");
 }
 
+/// The capped count of the rows matching the filter (newer than `keyset`'s key, for a
+/// page's position): it stops at `COUNT_LIMIT + 1`, so its cost stays bounded however many
+/// jobs match.
+pub fn push_count(
+    qb: &mut impl SqlSink,
+    account: AccountId,
+    filter: &JobFilter,
+    now: Timestamp,
+    search: &Search,
+    keyset: Option<Cursor>,
+) {
+    qb.sql("select count(*) from (select 1 from jobs");
+    push_filter(qb, account, filter, now, search, keyset);
+    qb.sql(" limit ")
+        .int(JobPage::COUNT_LIMIT as i64 + 1)
+        .sql(") as matching");
+}
+
 /// ` and column in (?, ?, …)`, or nothing for an empty list (no condition).
 fn push_in<'w>(qb: &mut impl SqlSink, column: &str, words: impl Iterator<Item = &'w str>) {
     let mut first = true;
